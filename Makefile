@@ -1,0 +1,75 @@
+# Groupwork developer tasks. Run `make help` for the list.
+#
+#   make run        migrate, load demo data (prints demo logins), serve on 127.0.0.1:8000
+#   make test       lint + typecheck + full pytest run (browser tests included)
+#
+# DATABASE_URL in the environment selects PostgreSQL, e.g.
+#   DATABASE_URL=postgres://postgres@127.0.0.1:5432/test make test
+# without it the project uses SQLite.
+#
+# uv is only needed to re-lock dependencies (`make lock`): `pip install uv`.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHROMIUM := /usr/bin/chromium
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k referral -x"`.
+PYTEST_ARGS ?=
+
+.PHONY: help venv node chromium run lint typecheck test lock
+
+help:
+	@echo "make venv       create .venv and install requirements.lock (hash-checked)"
+	@echo "make node       npm ci (govuk-frontend) into node_modules/"
+	@echo "make chromium   apt-get install chromium if $(CHROMIUM) is missing"
+	@echo "make run        migrate, load demo data, runserver 127.0.0.1:8000"
+	@echo "make lint       ruff check + ruff format --check"
+	@echo "make typecheck  mypy (strict, django-stubs)"
+	@echo "make test       lint, typecheck, then pytest -n auto (browser tests included)"
+	@echo "make lock       re-lock requirements.lock with uv (pip install uv)"
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+node: node_modules/.installed
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+chromium:
+	@if [ -x $(CHROMIUM) ]; then \
+		echo "chromium: $(CHROMIUM) present"; \
+	else \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
+	fi
+
+run: venv node_modules/.installed
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy .
+
+# Prerequisites run left to right, so lint and typecheck fail fast before pytest.
+test: venv node_modules/.installed chromium lint typecheck
+	$(BIN)/pytest -n auto $(PYTEST_ARGS)
+
+lock:
+	@command -v uv >/dev/null || { echo "uv is needed only for re-locking: pip install uv" >&2; exit 1; }
+	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock

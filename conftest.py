@@ -1,0 +1,43 @@
+"""Repo-wide pytest hooks.
+
+GROUPWORK_FAIL_ON_SKIP=1 (set by .ci/run) turns any skipped test into a failed
+run: in CI a skip usually means a missing browser, database or setting, and a
+green run that silently left tests out would hide that. Expected failures
+(xfail) are not skips and are unaffected; `xfail_strict` in pyproject.toml
+makes an unexpected pass fail.
+"""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+_FAIL_ON_SKIP = os.environ.get("GROUPWORK_FAIL_ON_SKIP", "") not in {"", "0", "false", "no"}
+_skipped: dict[str, None] = {}  # node ids in report order, without repeats
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    # Under pytest-xdist the controller receives every worker's reports here.
+    if report.skipped and not hasattr(report, "wasxfail"):
+        _skipped[report.nodeid] = None
+
+
+def pytest_collectreport(report: pytest.CollectReport) -> None:
+    # A module skipped whole (pytest.skip(allow_module_level=True), importorskip).
+    if report.skipped:
+        _skipped[report.nodeid] = None
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    if _FAIL_ON_SKIP and _skipped:
+        terminalreporter.section("GROUPWORK_FAIL_ON_SKIP", red=True)
+        terminalreporter.line(f"{len(_skipped)} test(s) skipped; skips fail this run:", red=True)
+        for nodeid in _skipped:
+            terminalreporter.line(f"  {nodeid}")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _FAIL_ON_SKIP and _skipped and exitstatus == pytest.ExitCode.OK:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

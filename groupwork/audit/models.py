@@ -1,0 +1,57 @@
+"""The append-only audit log: every read of a man's record, every search, every change."""
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from groupwork.organisation.models import Area
+
+
+class Action(models.TextChoices):
+    SIGNED_IN = "signed_in", "Signed in"
+    SIGNED_OUT = "signed_out", "Signed out"
+    TWO_FACTOR_ADDED = "two_factor_added", "Set up two-factor sign-in"
+    CASELOAD_VIEWED = "caseload_viewed", "Viewed a caseload"
+    PARTICIPANTS_SEARCHED = "participants_searched", "Searched for men"
+    PARTICIPANT_VIEWED = "participant_viewed", "Viewed a man's record"
+    PARTICIPANT_CHANGED = "participant_changed", "Changed a man's details"
+    REFERRAL_CREATED = "referral_created", "Made a referral"
+    REFERRAL_CHANGED = "referral_changed", "Changed a referral"
+    REFERRAL_STATUS_CHANGED = "referral_status_changed", "Changed a referral's status"
+    AUDIT_LOG_VIEWED = "audit_log_viewed", "Read the audit log"
+
+
+class AuditEvent(models.Model):
+    """One thing someone did. Rows are never updated or deleted (a trigger refuses it)."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, null=True, related_name="+")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    subject_type = models.CharField(max_length=40, blank=True)
+    subject_id = models.CharField(max_length=40, blank=True)
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    old_values = models.JSONField(default=dict, blank=True)
+    new_values = models.JSONField(default=dict, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [
+            models.Index(fields=["area", "-id"]),
+            models.Index(fields=["participant", "-id"]),
+            models.Index(fields=["actor", "-id"]),
+            models.Index(fields=["action", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.get_action_display()}"
+
+    def changes(self) -> list[tuple[str, Any, Any]]:
+        """(field, old value, new value) for each field the event changed."""
+        return [(name, self.old_values.get(name), new) for name, new in self.new_values.items()]

@@ -1,0 +1,57 @@
+"""Writing the audit log. Call these inside the transaction that makes the change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.forms.models import model_to_dict
+
+from groupwork.audit.models import Action, AuditEvent
+
+if TYPE_CHECKING:
+    from groupwork.organisation.models import User
+    from groupwork.participants.models import Participant
+
+
+def record_event(
+    *,
+    acting_user: User,
+    action: Action,
+    subject: models.Model | None = None,
+    participant: Participant | None = None,
+    old_values: dict[str, Any] | None = None,
+    new_values: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    return AuditEvent.objects.create(
+        actor=acting_user,
+        area_id=acting_user.area_id,
+        action=action,
+        subject_type=subject._meta.label if subject is not None else "",
+        subject_id=str(subject.pk) if subject is not None else "",
+        participant=participant,
+        old_values=old_values or {},
+        new_values=new_values or {},
+        detail=detail or {},
+    )
+
+
+def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
+    """The named fields of a record as JSON-safe values, for old and new values in the log."""
+    values = model_to_dict(instance, fields=fields)
+    return {name: _json_safe(value) for name, value in values.items()}
+
+
+def changed_values(
+    before: dict[str, Any], after: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Only the fields that differ, as (old, new)."""
+    keys = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in keys}, {key: after[key] for key in keys}
+
+
+def _json_safe(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)

@@ -1,0 +1,75 @@
+"""Who may use each view, and for which records.
+
+Every view carries an `Access` declaration. The permission-map test walks every URL and checks
+each persona's answer against these declarations, so a view without one fails the suite.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import wraps
+from typing import Any, TypeVar
+
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+
+from groupwork.organisation.models import Role
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., HttpResponse])
+
+
+class Scope(StrEnum):
+    """Which records a view touches, and how they are limited to the user."""
+
+    NONE = "no participant records"
+    OWN_ACCOUNT = "the signed-in user's own account"
+    VISIBLE_PARTICIPANTS = "men the user may see (Participant.objects.visible_to)"
+    AREA_AUDIT = "audit events of the user's area (all areas for a system administrator)"
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: frozenset[Role]
+    scope: Scope
+    public: bool = False
+
+
+ALL_STAFF = frozenset(Role)
+CASE_READERS = frozenset(
+    {
+        Role.OFFENDER_MANAGER,
+        Role.FACILITATOR,
+        Role.MANAGER,
+        Role.PROGRAMME_MANAGER,
+        Role.CHIEF_OFFICER,
+    }
+)
+CASE_WRITERS = frozenset({Role.OFFENDER_MANAGER, Role.PROGRAMME_MANAGER})
+AUDIT_READERS = frozenset({Role.CHIEF_OFFICER, Role.SYSTEM_ADMIN})
+
+
+def public(view: ViewFunc) -> ViewFunc:
+    """A view anyone may use without signing in (sign-in page, health check)."""
+    view.access = Access(roles=ALL_STAFF, scope=Scope.NONE, public=True)  # type: ignore[attr-defined]
+    return view
+
+
+def allow(roles: frozenset[Role], *, scope: Scope) -> Callable[[ViewFunc], ViewFunc]:
+    """Let signed-in staff with one of `roles` use the view; refuse everyone else with 403."""
+
+    def decorate(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if request.user.role not in roles:
+                raise PermissionDenied
+            return view(request, *args, **kwargs)
+
+        guarded.access = Access(roles=roles, scope=scope)  # type: ignore[attr-defined]
+        return guarded  # type: ignore[return-value]
+
+    return decorate

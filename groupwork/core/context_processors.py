@@ -1,0 +1,26 @@
+"""Navigation links for the signed-in user, by role."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from groupwork.core.access import AUDIT_READERS, CASE_READERS, CASE_WRITERS
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    items = []
+    if user.role in CASE_READERS:
+        items.append(("caseload", "Caseload"))
+    if user.role in CASE_WRITERS:
+        items.append(("referral-create", "New referral"))
+    if user.role in AUDIT_READERS:
+        items.append(("audit-log", "Audit log"))
+    nav_items = []
+    for name, label in items:
+        url = reverse(name)
+        nav_items.append({"url": url, "label": label, "active": request.path == url})
+    return {"nav_items": nav_items}

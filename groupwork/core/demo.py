@@ -1,0 +1,302 @@
+"""The demo area: West Mercia as the leaflet shows it, a small second area, staff and men.
+
+Every person here is fictional: names are drawn from short lists of common names by a seeded
+random generator, so each run builds the same people. Loading twice adds nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from groupwork.groups.models import Group, Membership
+from groupwork.organisation.models import Area, Office, Role, Team, User
+from groupwork.participants.models import Participant
+from groupwork.programmes.models import Programme
+from groupwork.referrals import services as referral_services
+from groupwork.referrals.models import ReferralStatus, ReportType, SentenceType, StatusReason
+
+DEMO_PASSWORD = "demo-only-password"  # noqa: S105  (published demo password; DEBUG only)
+SEED = 20261126
+TODAY = datetime.date(2026, 11, 26)
+
+FIRST_NAMES = [
+    "Adam", "Alan", "Barry", "Brian", "Carl", "Colin", "Craig", "Darren", "Dean", "Derek",
+    "Gary", "Glen", "Graham", "Ian", "Jason", "Keith", "Kevin", "Lee", "Mark", "Martin",
+    "Neil", "Nigel", "Paul", "Peter", "Robert", "Roy", "Shaun", "Simon", "Stuart", "Wayne",
+]  # fmt: skip
+LAST_NAMES = [
+    "Ashworth", "Barlow", "Bennett", "Bradley", "Carter", "Dawson", "Ellis", "Fletcher",
+    "Gibbs", "Hale", "Harper", "Hughes", "Jarvis", "Kemp", "Lawson", "Marsh", "Nash", "Owen",
+    "Parry", "Pickering", "Rowe", "Sharp", "Slater", "Thorne", "Tucker", "Walsh", "Webb",
+    "Whitfield", "Wilde", "Yates",
+]  # fmt: skip
+STREETS = ["Mill Lane", "Church Street", "Station Road", "Park Avenue", "Victoria Road"]
+
+# How a referral reaches each status, step by step from "received".
+PATHS: dict[str, list[str]] = {
+    "received": [],
+    "awaiting_assessment": ["awaiting_assessment"],
+    "awaiting_allocation": ["awaiting_assessment", "awaiting_allocation"],
+    "allocated": ["awaiting_assessment", "awaiting_allocation", "allocated"],
+    "on_programme": ["awaiting_assessment", "awaiting_allocation", "allocated", "on_programme"],
+    "completed": [
+        "awaiting_assessment", "awaiting_allocation", "allocated", "on_programme", "completed",
+    ],  # fmt: skip
+    "ended_early": [
+        "awaiting_assessment", "awaiting_allocation", "allocated", "on_programme", "ended_early",
+    ],  # fmt: skip
+    "withdrawn": ["awaiting_assessment", "withdrawn"],
+}
+IN_A_GROUP = {"allocated", "on_programme"}
+LEFT_A_GROUP = {"completed", "ended_early"}
+
+
+@dataclass(frozen=True)
+class StaffSpec:
+    username: str
+    first_name: str
+    last_name: str
+    role: Role
+    office: str | None = None
+    team: str | None = None
+
+
+WEST_MERCIA_STAFF = [
+    StaffSpec("pm.westmercia", "Helen", "Marsden", Role.PROGRAMME_MANAGER, "Programmes Unit Worcester"),
+    StaffSpec("om.worcester", "Rachel", "Owens", Role.OFFENDER_MANAGER, "Programmes Unit Worcester", "Worcester offender management"),
+    StaffSpec("om.malvern", "Tom", "Ridley", Role.OFFENDER_MANAGER, "Programmes Unit Worcester", "Worcester offender management"),
+    StaffSpec("om.telford", "Sunita", "Kaur", Role.OFFENDER_MANAGER, "Programmes Unit Telford", "Telford offender management"),
+    StaffSpec("fac.worcester", "Joanne", "Pryce", Role.FACILITATOR, "Programmes Unit Worcester"),
+    StaffSpec("fac.shrewsbury", "Owen", "Maddox", Role.FACILITATOR, "Shrewsbury Probation Office"),
+    StaffSpec("spo.worcester", "Claire", "Denholm", Role.MANAGER, "Programmes Unit Worcester", "Worcester offender management"),
+    StaffSpec("chief.westmercia", "Margaret", "Ashby", Role.CHIEF_OFFICER, "Programmes Unit Worcester"),
+]  # fmt: skip
+OTHER_AREA_STAFF = [
+    StaffSpec("om.otherarea", "Daniel", "Frost", Role.OFFENDER_MANAGER, "Northmoor Probation Office", "Northmoor offender management"),
+]  # fmt: skip
+DEMO_LOGINS = [spec.username for spec in WEST_MERCIA_STAFF] + ["admin", "om.otherarea"]
+
+
+def load_demo() -> list[User]:
+    """Build the demo area. Returns the demo accounts, for printing."""
+    with transaction.atomic():
+        west_mercia = _west_mercia()
+        northmoor = _northmoor()
+        staff = {
+            **_staff(west_mercia, WEST_MERCIA_STAFF),
+            **_staff(northmoor, OTHER_AREA_STAFF),
+        }
+        staff["admin"] = _system_admin()
+        groups = _groups(west_mercia, staff)
+        rng = random.Random(SEED)
+        west_mercia_officers = [staff["om.worcester"], staff["om.malvern"], staff["om.telford"]]
+        _men(west_mercia, "WM", 40, west_mercia_officers, groups, rng)
+        _men(northmoor, "NM", 5, [staff["om.otherarea"]], {}, rng)
+    return [staff[name] for name in DEMO_LOGINS]
+
+
+def _west_mercia() -> Area:
+    area, _ = Area.objects.update_or_create(
+        slug="west-mercia",
+        defaults={
+            "name": "West Mercia",
+            "complaints_address": (
+                "The Chief Officer\nNational Probation Service\nWest Mercia Area\n"
+                "Stourbank House\n90 Mill Street\nKidderminster\nWorcs DY11 6XA"
+            ),
+        },
+    )
+    offices = [
+        ("Programmes Unit Telford", "Telford", "01952 299366", True, False),
+        ("Shrewsbury Probation Office", "Shrewsbury", "01743 231525", True, False),
+        ("Programmes Unit Worcester", "Worcester", "01905 613822", True, False),
+        ("Worcester Group Centre", "Worcester", "", False, True),
+        ("Shrewsbury Group Centre", "Shrewsbury", "", False, True),
+    ]
+    for name, town, phone, is_staff_office, is_group_centre in offices:
+        Office.objects.update_or_create(
+            area=area,
+            name=name,
+            defaults={
+                "town": town,
+                "phone": phone,
+                "is_staff_office": is_staff_office,
+                "is_group_centre": is_group_centre,
+            },
+        )
+    for team, office in [
+        ("Worcester offender management", "Programmes Unit Worcester"),
+        ("Telford offender management", "Programmes Unit Telford"),
+    ]:
+        Team.objects.update_or_create(
+            area=area, name=team, defaults={"office": Office.objects.get(area=area, name=office)}
+        )
+    return area
+
+
+def _northmoor() -> Area:
+    area, _ = Area.objects.update_or_create(
+        slug="northmoor",
+        defaults={
+            "name": "Northmoor (fictional)",
+            "complaints_address": "The Chief Officer\nNorthmoor Probation Area\n1 Fell Road\nNorthmoor NM1 1AA",
+        },
+    )
+    office, _ = Office.objects.update_or_create(
+        area=area,
+        name="Northmoor Probation Office",
+        defaults={"town": "Northmoor", "is_staff_office": True, "is_group_centre": True},
+    )
+    Team.objects.update_or_create(
+        area=area, name="Northmoor offender management", defaults={"office": office}
+    )
+    return area
+
+
+def _staff(area: Area, specs: list[StaffSpec]) -> dict[str, User]:
+    accounts = {}
+    for spec in specs:
+        user, created = User.objects.update_or_create(
+            username=spec.username,
+            defaults={
+                "first_name": spec.first_name,
+                "last_name": spec.last_name,
+                "role": spec.role,
+                "area": area,
+                "office": Office.objects.get(area=area, name=spec.office) if spec.office else None,
+                "team": Team.objects.get(area=area, name=spec.team) if spec.team else None,
+                "email": f"{spec.username}@example.org",
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save(update_fields=["password"])
+        accounts[spec.username] = user
+    return accounts
+
+
+def _system_admin() -> User:
+    user, created = User.objects.update_or_create(
+        username="admin",
+        defaults={
+            "first_name": "Sam",
+            "last_name": "Okafor",
+            "role": Role.SYSTEM_ADMIN,
+            "is_staff": True,
+            "is_superuser": True,
+            "email": "admin@example.org",
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+    return user
+
+
+def _groups(area: Area, staff: dict[str, User]) -> dict[str, Group]:
+    programme = Programme.objects.get(code="csogp")
+    groups = {}
+    for key, name, centre, facilitator, start in [
+        ("worcester", "Worcester Induction, September 2026", "Worcester Group Centre",
+         "fac.worcester", datetime.date(2026, 9, 7)),
+        ("shrewsbury", "Shrewsbury Induction, October 2026", "Shrewsbury Group Centre",
+         "fac.shrewsbury", datetime.date(2026, 10, 5)),
+    ]:  # fmt: skip
+        group, _ = Group.objects.update_or_create(
+            area=area,
+            name=name,
+            defaults={
+                "programme": programme,
+                "centre": Office.objects.get(area=area, name=centre),
+                "start_date": start,
+            },
+        )
+        group.facilitators.add(staff[facilitator])
+        groups[key] = group
+    return groups
+
+
+def _men(
+    area: Area,
+    prefix: str,
+    count: int,
+    officers: list[User],
+    groups: dict[str, Group],
+    rng: random.Random,
+) -> None:
+    statuses = list(PATHS)
+    programme = Programme.objects.get(code="csogp")
+    for number in range(1, count + 1):
+        # Draw every value even for men already loaded, so each man stays the same on reload.
+        status = statuses[(number - 1) % len(statuses)]
+        officer = officers[(number - 1) % len(officers)]
+        details = _man_details(rng, number)
+        referral_details = _referral_details(rng, status)
+        reference = f"{prefix}{number:05d}"
+        if Participant.objects.filter(area=area, case_reference=reference).exists():
+            continue
+        referral = referral_services.refer_new_participant(
+            acting_user=officer,
+            participant_details={**details, "case_reference": reference},
+            referral_details={
+                **referral_details,
+                "programme": programme,
+                "responsible_officer": officer,
+            },
+        )
+        for step in PATHS[status]:
+            target = ReferralStatus.objects.get(pk=step)
+            reason = StatusReason.objects.filter(status=target).order_by("code").first()
+            referral = referral_services.change_status(
+                acting_user=officer,
+                referral=referral,
+                to_status=target,
+                reason=reason if target.needs_reason else None,
+            )
+        if groups and (status in IN_A_GROUP or status in LEFT_A_GROUP):
+            group = groups["worcester" if number % 2 else "shrewsbury"]
+            Membership.objects.create(
+                group=group,
+                referral=referral,
+                joined_on=group.start_date,
+                left_on=TODAY - datetime.timedelta(days=rng.randint(1, 60))
+                if status in LEFT_A_GROUP
+                else None,
+            )
+
+
+def _man_details(rng: random.Random, number: int) -> dict[str, object]:
+    age_days = rng.randint(20 * 365, 65 * 365)
+    return {
+        "first_name": rng.choice(FIRST_NAMES),
+        "last_name": rng.choice(LAST_NAMES),
+        "date_of_birth": TODAY - datetime.timedelta(days=age_days),
+        "phone": f"07700 900{number:03d}",  # Ofcom's range reserved for drama
+        "address": f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
+        "postcode": "",
+        "needs_reading_writing_help": rng.random() < 0.25,  # noqa: PLR2004
+        "interpreter_language": "Polish" if rng.random() < 0.05 else "",  # noqa: PLR2004
+        "disability_adjustments": "",
+        "work_pattern": "Full time, weekdays" if rng.random() < 0.4 else "",  # noqa: PLR2004
+        "available_daytime": True,
+        "available_evening": rng.random() < 0.5,  # noqa: PLR2004
+    }
+
+
+def _referral_details(rng: random.Random, status: str) -> dict[str, object]:
+    weeks_ago = {"received": 1, "awaiting_assessment": 4, "completed": 110, "ended_early": 60}
+    start = TODAY - datetime.timedelta(weeks=weeks_ago.get(status, 20) + rng.randint(0, 3))
+    return {
+        "report_type": ReportType.PRE_SENTENCE if rng.random() < 0.8 else ReportType.PAROLE,  # noqa: PLR2004
+        "report_date": start - datetime.timedelta(days=rng.randint(7, 28)),
+        "report_author": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+        "sentence_type": SentenceType.COMMUNITY_ORDER
+        if rng.random() < 0.75  # noqa: PLR2004
+        else SentenceType.LICENCE,
+        "sentence_start": start,
+        "sentence_end": start + datetime.timedelta(weeks=rng.choice([104, 130, 156])),
+    }

@@ -1,0 +1,119 @@
+"""GOV.UK Design System forms: field markup, date inputs and the error summary."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django import forms
+from django.forms.renderers import TemplatesSetting
+
+WIDGET_CLASSES: dict[type[forms.Widget], str] = {
+    forms.Textarea: "govuk-textarea",
+    forms.Select: "govuk-select",
+    forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.RadioSelect: "govuk-radios__input",
+    forms.TextInput: "govuk-input",
+}
+ERROR_CLASSES = {"govuk-textarea", "govuk-select", "govuk-input"}
+
+
+class GovukFormRenderer(TemplatesSetting):
+    form_template_name = "govuk/form.html"
+    field_template_name = "govuk/field.html"
+
+
+class GovukRadioSelect(forms.RadioSelect):
+    template_name = "govuk/widgets/radios.html"
+    option_template_name = "govuk/widgets/radio_option.html"
+
+
+class GovukDateWidget(forms.MultiWidget):
+    """Day, month and year boxes, as the GOV.UK date input pattern asks."""
+
+    template_name = "govuk/widgets/date.html"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        def part(width: int) -> forms.TextInput:
+            css = f"govuk-input govuk-date-input__input govuk-input--width-{width}"
+            return forms.TextInput(attrs={"class": css, "inputmode": "numeric"})
+
+        super().__init__({"day": part(2), "month": part(2), "year": part(4)}, attrs)
+
+    def decompress(self, value: datetime.date | None) -> list[int | None]:
+        if value is None:
+            return [None, None, None]
+        return [value.day, value.month, value.year]
+
+
+class GovukDateField(forms.MultiValueField):
+    widget = GovukDateWidget
+
+    def __init__(self, *, label: str, **kwargs: Any) -> None:
+        parts = (
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+            forms.CharField(required=False),
+        )
+        kwargs.setdefault("error_messages", {"required": f"Enter {label.lower()}"})
+        super().__init__(fields=parts, label=label, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list: list[str]) -> datetime.date | None:
+        if not data_list or not any(data_list):
+            return None
+        label = str(self.label)
+        missing = [name for name, value in zip(("day", "month", "year"), data_list) if not value]
+        if missing:
+            raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
+        try:
+            day, month, year = (int(value.strip()) for value in data_list)
+            if year < 1000:  # noqa: PLR2004  (a two-digit year is a typing slip, not a date)
+                raise ValueError
+            return datetime.date(year, month, day)
+        except ValueError:
+            raise forms.ValidationError(f"{label} must be a real date") from None
+
+
+class GovukFormMixin:
+    """Adds the GOV.UK classes to widgets and lists errors for the error summary."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = next(
+                (css for kind, css in WIDGET_CLASSES.items() if isinstance(field.widget, kind)),
+                None,
+            )
+            if css and "class" not in field.widget.attrs:
+                field.widget.attrs["class"] = css
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        for name in self.errors:  # type: ignore[attr-defined]
+            widget = self.fields[name].widget if name in self.fields else None
+            css = widget.attrs.get("class", "") if widget else ""
+            if css in ERROR_CLASSES and widget is not None:
+                widget.attrs["class"] = f"{css} {css}--error"
+
+    def error_summary(self) -> list[tuple[str, str]]:
+        """(anchor, message) pairs; each anchor is the first input of the field in error."""
+        summary = []
+        for name, errors in self.errors.items():  # type: ignore[attr-defined]
+            anchor = self[name].auto_id if name in self.fields else ""  # type: ignore[index]
+            widget = self.fields[name].widget if name in self.fields else None
+            if isinstance(widget, GovukDateWidget):
+                anchor = f"{anchor}_day"
+            elif isinstance(widget, forms.RadioSelect):
+                anchor = f"{anchor}_0"
+            summary.extend((anchor, str(message)) for message in errors)
+        return summary
+
+
+class GovukForm(GovukFormMixin, forms.Form):
+    pass
+
+
+class GovukModelForm(GovukFormMixin, forms.ModelForm):  # type: ignore[type-arg]
+    pass

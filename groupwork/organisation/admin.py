@@ -1,0 +1,30 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+
+from groupwork.organisation.models import Area, Office, Team, User
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin[Area]):
+    list_display = ["name", "slug"]
+
+
+@admin.register(Office)
+class OfficeAdmin(admin.ModelAdmin[Office]):
+    list_display = ["name", "area", "town", "phone", "is_staff_office", "is_group_centre"]
+    list_filter = ["area"]
+
+
+@admin.register(Team)
+class TeamAdmin(admin.ModelAdmin[Team]):
+    list_display = ["name", "area", "office"]
+
+
+@admin.register(User)
+class StaffAdmin(UserAdmin[User]):
+    list_display = ["username", "first_name", "last_name", "role", "area", "team", "is_active"]
+    list_filter = ["role", "area", "is_active"]
+    fieldsets = (
+        *(UserAdmin.fieldsets or ()),
+        ("Groupwork", {"fields": ("role", "area", "team", "office")}),
+    )

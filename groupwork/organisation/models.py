@@ -1,0 +1,98 @@
+"""Areas, their offices and centres, teams and the staff who sign in."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+
+class Area(models.Model):
+    """A probation area: the outer boundary of every record. Nobody sees another area's men."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+    complaints_address = models.TextField(
+        help_text="The Chief Officer's postal address for written complaints."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Office(models.Model):
+    """A building: a staff office, a group centre where sessions run, or both."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="offices")
+    name = models.CharField(max_length=100)
+    town = models.CharField(max_length=60)
+    address = models.TextField(blank=True)
+    phone = models.CharField(max_length=20, blank=True)
+    is_staff_office = models.BooleanField(default=False)
+    is_group_centre = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["area", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="office_name_unique_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """Offender managers who share a manager (senior probation officer)."""
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="teams")
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["area", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "name"], name="team_name_unique_in_area"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Role(models.TextChoices):
+    OFFENDER_MANAGER = "offender_manager", "Offender manager"
+    FACILITATOR = "facilitator", "Facilitator"
+    PROGRAMME_MANAGER = "programme_manager", "Programme manager"
+    MANAGER = "manager", "Manager (senior probation officer)"
+    CHIEF_OFFICER = "chief_officer", "Chief officer"
+    SYSTEM_ADMIN = "system_admin", "System administrator"
+
+
+class User(AbstractUser):
+    """A member of staff. Men on the programme never sign in as users."""
+
+    role = models.CharField(max_length=32, choices=Role.choices)
+    area = models.ForeignKey(
+        Area, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, related_name="members", null=True, blank=True
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.PROTECT, related_name="staff", null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role="system_admin") | models.Q(area__isnull=False),
+                name="staff_outside_system_admin_belong_to_an_area",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @property
+    def role_label(self) -> str:
+        return Role(self.role).label if self.role else ""

@@ -1,0 +1,77 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from groupwork.core.forms import GovukDateField, GovukModelForm
+from groupwork.participants.models import Participant
+
+PARTICIPANT_FIELDS = [
+    "first_name",
+    "last_name",
+    "date_of_birth",
+    "case_reference",
+    "phone",
+    "address",
+    "postcode",
+    "needs_reading_writing_help",
+    "interpreter_language",
+    "disability_adjustments",
+    "work_pattern",
+    "available_daytime",
+    "available_evening",
+]
+
+
+class ParticipantForm(GovukModelForm):
+    date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1980")
+
+    class Meta:
+        model = Participant
+        fields = PARTICIPANT_FIELDS
+        labels = {
+            "case_reference": "Case reference",
+            "phone": "Mobile phone number",
+            "needs_reading_writing_help": "Needs help with reading and writing",
+            "interpreter_language": "Language for an interpreter (leave blank if none)",
+            "disability_adjustments": "Adjustments for a disability (leave blank if none)",
+            "work_pattern": "Work pattern (leave blank if not working)",
+            "available_daytime": "Can attend daytime sessions",
+            "available_evening": "Can attend evening sessions",
+        }
+        error_messages = {
+            "first_name": {"required": "Enter his first name"},
+            "last_name": {"required": "Enter his last name"},
+            "case_reference": {"required": "Enter the case reference"},
+        }
+        widgets = {
+            "address": forms.Textarea(attrs={"rows": 3}),
+            "disability_adjustments": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, area_id: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.area_id = area_id
+        for name in ("first_name", "last_name", "case_reference", "postcode"):
+            self.fields[name].widget.attrs["spellcheck"] = "false"
+        self.fields["case_reference"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["postcode"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
+        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+
+    def clean_date_of_birth(self) -> Any:
+        born = self.cleaned_data["date_of_birth"]
+        if born and born >= timezone.localdate():
+            raise forms.ValidationError("Date of birth must be in the past")
+        return born
+
+    def clean_case_reference(self) -> str:
+        reference = str(self.cleaned_data["case_reference"]).strip().upper()
+        taken = Participant.objects.filter(area_id=self.area_id, case_reference=reference)
+        if self.instance.pk:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError("A man with this case reference is already on Groupwork")
+        return reference
+
+    def validate_unique(self) -> None:
+        """Uniqueness of the case reference is checked in clean_case_reference, with the area."""

@@ -1,0 +1,81 @@
+"""The men referred to a programme, and who on the staff may see each of them."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Exists, OuterRef
+
+from groupwork.organisation.models import Area, Role
+
+if TYPE_CHECKING:
+    from groupwork.organisation.models import User
+
+
+class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def visible_to(self, user: User) -> ParticipantQuerySet:
+        """The men this member of staff may see: never outside their area, then by role."""
+        from groupwork.groups.models import Membership  # noqa: PLC0415  (apps import each other)
+        from groupwork.referrals.models import Referral  # noqa: PLC0415
+
+        if not user.is_authenticated or user.area_id is None:
+            return self.none()
+        in_area = self.filter(area_id=user.area_id)
+        if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
+            return in_area
+        if user.role == Role.OFFENDER_MANAGER:
+            own = Referral.objects.filter(participant=OuterRef("pk"), responsible_officer=user)
+            return in_area.filter(Exists(own))
+        if user.role == Role.MANAGER and user.team_id is not None:
+            team = Referral.objects.filter(
+                participant=OuterRef("pk"), responsible_officer__team_id=user.team_id
+            )
+            return in_area.filter(Exists(team))
+        if user.role == Role.FACILITATOR:
+            in_their_group = Membership.objects.current().filter(
+                referral__participant=OuterRef("pk"), group__facilitators=user
+            )
+            return in_area.filter(Exists(in_their_group))
+        return self.none()
+
+
+class Participant(models.Model):
+    """A man referred to a programme. He does not sign in; staff hold his record."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="participants")
+    case_reference = models.CharField(max_length=20)
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    date_of_birth = models.DateField()
+    phone = models.CharField(max_length=20, blank=True)
+    address = models.TextField(blank=True)
+    postcode = models.CharField(max_length=10, blank=True)
+    needs_reading_writing_help = models.BooleanField(default=False)
+    interpreter_language = models.CharField(max_length=60, blank=True)
+    disability_adjustments = models.TextField(blank=True)
+    work_pattern = models.CharField(max_length=200, blank=True)
+    available_daytime = models.BooleanField(default=True)
+    available_evening = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ParticipantQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["area", "case_reference"], name="case_reference_unique_in_area"
+            ),
+        ]
+        indexes = [models.Index(fields=["area", "last_name", "first_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"

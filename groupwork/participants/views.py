@@ -1,0 +1,108 @@
+"""The caseload, search, a man's record and his details."""
+
+import uuid
+from typing import cast
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
+from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
+from groupwork.organisation.models import Role, User
+from groupwork.participants import services
+from groupwork.participants.fetch import get_participant_for
+from groupwork.participants.forms import ParticipantForm
+from groupwork.participants.models import Participant
+from groupwork.referrals.models import Referral, StatusChange
+
+CASELOAD_PAGE_SIZE = 25
+
+
+@allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_GET
+def caseload(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    query = request.GET.get("q", "").strip()[:100]
+    participants = Participant.objects.visible_to(user).prefetch_related(
+        Prefetch(
+            "referrals",
+            queryset=Referral.objects.select_related("status", "responsible_officer", "programme"),
+        )
+    )
+    if query:
+        participants = participants.filter(
+            Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+            | Q(case_reference__iexact=query)
+        )
+    page = Paginator(participants, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    if query:
+        record_event(
+            acting_user=user,
+            action=Action.PARTICIPANTS_SEARCHED,
+            detail={"query": query, "results": page.paginator.count},
+        )
+    else:
+        record_event(
+            acting_user=user, action=Action.CASELOAD_VIEWED, detail={"page": page.number}
+        )
+    return render(
+        request,
+        "participants/caseload.html",
+        {
+            "page": page,
+            "query": query,
+            "heading": "Your caseload" if user.role == Role.OFFENDER_MANAGER else "Men on programmes",
+            "can_refer": user.role in CASE_WRITERS,
+        },
+    )
+
+
+@allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_GET
+def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
+    user = cast(User, request.user)
+    participant = get_participant_for(user, participant_id)
+    referrals = participant.referrals.select_related(
+        "status", "status_reason", "programme", "responsible_officer"
+    ).prefetch_related(
+        Prefetch(
+            "status_changes",
+            queryset=StatusChange.objects.select_related(
+                "from_status", "to_status", "reason", "changed_by"
+            ),
+        )
+    )
+    return render(
+        request,
+        "participants/detail.html",
+        {"participant": participant, "referrals": referrals, "can_edit": user.role in CASE_WRITERS},
+    )
+
+
+@allow(CASE_WRITERS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_http_methods(["GET", "POST"])
+def participant_edit(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
+    user = cast(User, request.user)
+    participant = get_participant_for(user, participant_id)
+    form = ParticipantForm(
+        request.POST or None, instance=participant, area_id=participant.area_id
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_participant(
+            acting_user=user,
+            participant=participant,
+            changes={name: form.cleaned_data[name] for name in form.changed_data},
+        )
+        messages.success(request, "His details are saved.")
+        return redirect("participant-detail", participant_id=participant.pk)
+    return render(
+        request,
+        "participants/edit.html",
+        {"participant": participant, "form": form, "errors": form.error_summary()},
+    )

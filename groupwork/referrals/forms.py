@@ -1,0 +1,125 @@
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from groupwork.core.forms import GovukDateField, GovukForm, GovukModelForm, GovukRadioSelect
+from groupwork.organisation.models import Role, User
+from groupwork.programmes.models import Programme
+from groupwork.referrals.models import Referral, ReferralStatus, StatusReason
+
+REFERRAL_FIELDS = [
+    "programme",
+    "report_type",
+    "report_date",
+    "report_author",
+    "sentence_type",
+    "sentence_start",
+    "sentence_end",
+    "responsible_officer",
+]
+
+
+class ReferralForm(GovukModelForm):
+    report_date = GovukDateField(label="Date of the report", help_text="For example, 14 9 2026")
+    sentence_start = GovukDateField(label="Sentence start date")
+    sentence_end = GovukDateField(label="Sentence end date")
+
+    class Meta:
+        model = Referral
+        fields = REFERRAL_FIELDS
+        labels = {
+            "programme": "Programme",
+            "report_type": "Report that made the referral",
+            "report_author": "Author of the report",
+            "sentence_type": "Sentence",
+            "responsible_officer": "Responsible offender manager",
+        }
+        widgets = {"report_type": GovukRadioSelect, "sentence_type": GovukRadioSelect}
+        error_messages = {
+            "programme": {"required": "Select the programme"},
+            "report_type": {"required": "Select the report that made the referral"},
+            "report_author": {"required": "Enter the author of the report"},
+            "sentence_type": {"required": "Select the sentence"},
+            "responsible_officer": {"required": "Select the responsible offender manager"},
+        }
+
+    def __init__(self, *args: Any, acting_user: User, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        officers = User.objects.filter(
+            area_id=acting_user.area_id, role=Role.OFFENDER_MANAGER, is_active=True
+        )
+        officer_field = self.fields["responsible_officer"]
+        assert isinstance(officer_field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
+        officer_field.queryset = officers
+        programme_field = self.fields["programme"]
+        assert isinstance(programme_field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
+        programme_field.queryset = Programme.objects.all()
+        programme_field.empty_label = None
+        for name in ("report_type", "sentence_type"):
+            choice_field = self.fields[name]
+            assert isinstance(choice_field, forms.ChoiceField)  # noqa: S101  (narrows the type)
+            choice_field.choices = [c for c in choice_field.choices if c[0]]
+        if acting_user.role == Role.OFFENDER_MANAGER:
+            # An offender manager refers men to their own caseload.
+            officer_field.initial = acting_user.pk
+            officer_field.disabled = True
+            if not self.instance.pk:
+                self.instance.responsible_officer = acting_user
+
+    def clean_report_date(self) -> Any:
+        written = self.cleaned_data["report_date"]
+        if written and written > timezone.localdate():
+            raise forms.ValidationError("Date of the report must be today or in the past")
+        return written
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        start, end = cleaned.get("sentence_start"), cleaned.get("sentence_end")
+        if start and end and end <= start:
+            self.add_error("sentence_end", "Sentence end date must be after the start date")
+        return cleaned
+
+
+class StatusChangeForm(GovukForm):
+    to_status = forms.ModelChoiceField(
+        queryset=ReferralStatus.objects.none(),
+        label="New status",
+        widget=GovukRadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select the new status"},
+    )
+    reason = forms.ModelChoiceField(
+        queryset=StatusReason.objects.none(),
+        label="Reason",
+        required=False,
+        help_text="Needed when he ends the programme early or the referral is withdrawn.",
+    )
+    note = forms.CharField(
+        label="Note", required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
+
+    def __init__(self, *args: Any, referral: Referral, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = ReferralStatus.objects.filter(transitions_in__from_status=referral.status_id)
+        status_field = self.fields["to_status"]
+        assert isinstance(status_field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
+        status_field.queryset = allowed
+        reason_field = self.fields["reason"]
+        assert isinstance(reason_field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
+        reason_field.queryset = StatusReason.objects.filter(status__in=allowed).select_related(
+            "status"
+        )
+        reason_field.label_from_instance = lambda reason: f"{reason.status.name}: {reason.label}"
+        reason_field.empty_label = "Not needed"
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        status, reason = cleaned.get("to_status"), cleaned.get("reason")
+        if status is None:
+            return cleaned
+        if status.needs_reason and reason is None:
+            self.add_error("reason", f"Select why the referral is {status.name.lower()}")
+        elif reason is not None and reason.status_id != status.pk:
+            self.add_error("reason", f"Select a reason that fits {status.name.lower()}")
+        return cleaned
