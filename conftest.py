@@ -10,6 +10,7 @@ makes an unexpected pass fail.
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 
@@ -41,3 +42,24 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _FAIL_ON_SKIP and _skipped and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Tests on a live server empty the database between tests; put the reference rows back."""
+    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+        request.fixturenames
+    ):
+        from groupwork.core.reference_data import ensure_reference_data  # noqa: PLC0415
+
+        request.getfixturevalue(
+            "transactional_db" if "transactional_db" in request.fixturenames else "db"
+        )
+        ensure_reference_data()
+
+
+@pytest.fixture
+def world(db: None) -> Any:
+    from groupwork.core.tests.world import build_world  # noqa: PLC0415  (needs Django set up)
+
+    return build_world()

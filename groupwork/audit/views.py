@@ -34,7 +34,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET or None)
     events = AuditEvent.objects.select_related("actor", "participant")
     if user.role != Role.SYSTEM_ADMIN:
-        events = events.filter(area_id=user.area_id)
+        events = events.filter(area_id=user.area_pk)
     if form.is_bound and form.is_valid():
         events = filter_events(events, form.cleaned_data)
     before = request.GET.get("before", "")
@@ -63,9 +63,7 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def filter_events(
-    events: QuerySet[AuditEvent], filters: dict[str, object]
-) -> QuerySet[AuditEvent]:
+def filter_events(events: QuerySet[AuditEvent], filters: dict[str, object]) -> QuerySet[AuditEvent]:
     if filters.get("actor"):
         events = events.filter(actor__username=filters["actor"])
     if filters.get("action"):

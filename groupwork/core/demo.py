@@ -44,10 +44,18 @@ PATHS: dict[str, list[str]] = {
     "allocated": ["awaiting_assessment", "awaiting_allocation", "allocated"],
     "on_programme": ["awaiting_assessment", "awaiting_allocation", "allocated", "on_programme"],
     "completed": [
-        "awaiting_assessment", "awaiting_allocation", "allocated", "on_programme", "completed",
+        "awaiting_assessment",
+        "awaiting_allocation",
+        "allocated",
+        "on_programme",
+        "completed",
     ],  # fmt: skip
     "ended_early": [
-        "awaiting_assessment", "awaiting_allocation", "allocated", "on_programme", "ended_early",
+        "awaiting_assessment",
+        "awaiting_allocation",
+        "allocated",
+        "on_programme",
+        "ended_early",
     ],  # fmt: skip
     "withdrawn": ["awaiting_assessment", "withdrawn"],
 }
@@ -65,19 +73,32 @@ class StaffSpec:
     team: str | None = None
 
 
+WORCESTER = "Programmes Unit Worcester"
+TELFORD = "Programmes Unit Telford"
+SHREWSBURY = "Shrewsbury Probation Office"
+WORCESTER_TEAM = "Worcester offender management"
+TELFORD_TEAM = "Telford offender management"
+
 WEST_MERCIA_STAFF = [
-    StaffSpec("pm.westmercia", "Helen", "Marsden", Role.PROGRAMME_MANAGER, "Programmes Unit Worcester"),
-    StaffSpec("om.worcester", "Rachel", "Owens", Role.OFFENDER_MANAGER, "Programmes Unit Worcester", "Worcester offender management"),
-    StaffSpec("om.malvern", "Tom", "Ridley", Role.OFFENDER_MANAGER, "Programmes Unit Worcester", "Worcester offender management"),
-    StaffSpec("om.telford", "Sunita", "Kaur", Role.OFFENDER_MANAGER, "Programmes Unit Telford", "Telford offender management"),
-    StaffSpec("fac.worcester", "Joanne", "Pryce", Role.FACILITATOR, "Programmes Unit Worcester"),
-    StaffSpec("fac.shrewsbury", "Owen", "Maddox", Role.FACILITATOR, "Shrewsbury Probation Office"),
-    StaffSpec("spo.worcester", "Claire", "Denholm", Role.MANAGER, "Programmes Unit Worcester", "Worcester offender management"),
-    StaffSpec("chief.westmercia", "Margaret", "Ashby", Role.CHIEF_OFFICER, "Programmes Unit Worcester"),
-]  # fmt: skip
+    StaffSpec("pm.westmercia", "Helen", "Marsden", Role.PROGRAMME_MANAGER, WORCESTER),
+    StaffSpec("om.worcester", "Rachel", "Owens", Role.OFFENDER_MANAGER, WORCESTER, WORCESTER_TEAM),
+    StaffSpec("om.malvern", "Tom", "Ridley", Role.OFFENDER_MANAGER, WORCESTER, WORCESTER_TEAM),
+    StaffSpec("om.telford", "Sunita", "Kaur", Role.OFFENDER_MANAGER, TELFORD, TELFORD_TEAM),
+    StaffSpec("fac.worcester", "Joanne", "Pryce", Role.FACILITATOR, WORCESTER),
+    StaffSpec("fac.shrewsbury", "Owen", "Maddox", Role.FACILITATOR, SHREWSBURY),
+    StaffSpec("spo.worcester", "Claire", "Denholm", Role.MANAGER, WORCESTER, WORCESTER_TEAM),
+    StaffSpec("chief.westmercia", "Margaret", "Ashby", Role.CHIEF_OFFICER, WORCESTER),
+]
 OTHER_AREA_STAFF = [
-    StaffSpec("om.otherarea", "Daniel", "Frost", Role.OFFENDER_MANAGER, "Northmoor Probation Office", "Northmoor offender management"),
-]  # fmt: skip
+    StaffSpec(
+        "om.otherarea",
+        "Daniel",
+        "Frost",
+        Role.OFFENDER_MANAGER,
+        "Northmoor Probation Office",
+        "Northmoor offender management",
+    ),
+]
 DEMO_LOGINS = [spec.username for spec in WEST_MERCIA_STAFF] + ["admin", "om.otherarea"]
 
 
@@ -92,10 +113,17 @@ def load_demo() -> list[User]:
         }
         staff["admin"] = _system_admin()
         groups = _groups(west_mercia, staff)
-        rng = random.Random(SEED)
+        rng = random.Random(SEED)  # noqa: S311  (repeatable fictional data, not security)
         west_mercia_officers = [staff["om.worcester"], staff["om.malvern"], staff["om.telford"]]
-        _men(west_mercia, "WM", 40, west_mercia_officers, groups, rng)
-        _men(northmoor, "NM", 5, [staff["om.otherarea"]], {}, rng)
+        _men(
+            west_mercia,
+            prefix="WM",
+            count=40,
+            officers=west_mercia_officers,
+            groups=groups,
+            rng=rng,
+        )
+        _men(northmoor, prefix="NM", count=5, officers=[staff["om.otherarea"]], groups={}, rng=rng)
     return [staff[name] for name in DEMO_LOGINS]
 
 
@@ -111,9 +139,9 @@ def _west_mercia() -> Area:
         },
     )
     offices = [
-        ("Programmes Unit Telford", "Telford", "01952 299366", True, False),
-        ("Shrewsbury Probation Office", "Shrewsbury", "01743 231525", True, False),
-        ("Programmes Unit Worcester", "Worcester", "01905 613822", True, False),
+        (TELFORD, "Telford", "01952 299366", True, False),
+        (SHREWSBURY, "Shrewsbury", "01743 231525", True, False),
+        (WORCESTER, "Worcester", "01905 613822", True, False),
         ("Worcester Group Centre", "Worcester", "", False, True),
         ("Shrewsbury Group Centre", "Shrewsbury", "", False, True),
     ]
@@ -129,8 +157,8 @@ def _west_mercia() -> Area:
             },
         )
     for team, office in [
-        ("Worcester offender management", "Programmes Unit Worcester"),
-        ("Telford offender management", "Programmes Unit Telford"),
+        (WORCESTER_TEAM, WORCESTER),
+        (TELFORD_TEAM, TELFORD),
     ]:
         Team.objects.update_or_create(
             area=area, name=team, defaults={"office": Office.objects.get(area=area, name=office)}
@@ -143,7 +171,9 @@ def _northmoor() -> Area:
         slug="northmoor",
         defaults={
             "name": "Northmoor (fictional)",
-            "complaints_address": "The Chief Officer\nNorthmoor Probation Area\n1 Fell Road\nNorthmoor NM1 1AA",
+            "complaints_address": (
+                "The Chief Officer\nNorthmoor Probation Area\n1 Fell Road\nNorthmoor NM1 1AA"
+            ),
         },
     )
     office, _ = Office.objects.update_or_create(
@@ -220,8 +250,9 @@ def _groups(area: Area, staff: dict[str, User]) -> dict[str, Group]:
     return groups
 
 
-def _men(
+def _men(  # noqa: PLR0913  (the demo's one builder of men, called twice)
     area: Area,
+    *,
     prefix: str,
     count: int,
     officers: list[User],

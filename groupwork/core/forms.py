@@ -62,7 +62,11 @@ class GovukDateField(forms.MultiValueField):
         if not data_list or not any(data_list):
             return None
         label = str(self.label)
-        missing = [name for name, value in zip(("day", "month", "year"), data_list) if not value]
+        missing = [
+            name
+            for name, value in zip(("day", "month", "year"), data_list, strict=True)
+            if not value
+        ]
         if missing:
             raise forms.ValidationError(f"{label} must include a {' and '.join(missing)}")
         try:
@@ -99,7 +103,7 @@ class GovukFormMixin:
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, message) pairs; each anchor is the first input of the field in error."""
-        summary = []
+        summary: list[tuple[str, str]] = []
         for name, errors in self.errors.items():  # type: ignore[attr-defined]
             anchor = self[name].auto_id if name in self.fields else ""  # type: ignore[index]
             widget = self.fields[name].widget if name in self.fields else None

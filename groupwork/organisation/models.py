@@ -1,6 +1,7 @@
 """Areas, their offices and centres, teams and the staff who sign in."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 
@@ -92,6 +93,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def area_pk(self) -> int:
+        """The user's area. Only system administrators have none, and they never reach
+        code bound to an area; if one does, refuse rather than guess."""
+        if self.area_id is None:
+            raise PermissionDenied
+        return self.area_id
 
     @property
     def role_label(self) -> str:

@@ -1,8 +1,7 @@
 """Sign in, sign out and two-factor sign-in."""
 
-from typing import cast
-
 import base64
+from typing import cast
 
 import segno
 from django.http import HttpRequest, HttpResponse
@@ -26,7 +25,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         next_url = ""
     form = SignInForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.sign_in(request=request, acting_user=cast(User, form.get_user()))
+        services.sign_in(request=request, acting_user=form.get_user())
         return redirect(next_url or "home")
     return render(request, "registration/sign_in.html", {"form": form, "next": next_url})
 
@@ -72,4 +71,3 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
             return redirect("home")
         form.add_error("token", "The code is not right. Enter the code your app shows now.")
     return render(request, "registration/two_factor_verify.html", {"form": form})
-

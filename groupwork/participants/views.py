@@ -48,16 +48,16 @@ def caseload(request: HttpRequest) -> HttpResponse:
             detail={"query": query, "results": page.paginator.count},
         )
     else:
-        record_event(
-            acting_user=user, action=Action.CASELOAD_VIEWED, detail={"page": page.number}
-        )
+        record_event(acting_user=user, action=Action.CASELOAD_VIEWED, detail={"page": page.number})
     return render(
         request,
         "participants/caseload.html",
         {
             "page": page,
             "query": query,
-            "heading": "Your caseload" if user.role == Role.OFFENDER_MANAGER else "Men on programmes",
+            "heading": "Your caseload"
+            if user.role == Role.OFFENDER_MANAGER
+            else "Men on programmes",
             "can_refer": user.role in CASE_WRITERS,
         },
     )
@@ -90,9 +90,7 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
 def participant_edit(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
     user = cast(User, request.user)
     participant = get_participant_for(user, participant_id)
-    form = ParticipantForm(
-        request.POST or None, instance=participant, area_id=participant.area_id
-    )
+    form = ParticipantForm(request.POST or None, instance=participant, area_id=participant.area_id)
     if request.method == "POST" and form.is_valid():
         services.update_participant(
             acting_user=user,

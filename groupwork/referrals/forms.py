@@ -6,7 +6,13 @@ from django.utils import timezone
 from groupwork.core.forms import GovukDateField, GovukForm, GovukModelForm, GovukRadioSelect
 from groupwork.organisation.models import Role, User
 from groupwork.programmes.models import Programme
-from groupwork.referrals.models import Referral, ReferralStatus, StatusReason
+from groupwork.referrals.models import (
+    Referral,
+    ReferralStatus,
+    ReportType,
+    SentenceType,
+    StatusReason,
+)
 
 REFERRAL_FIELDS = [
     "programme",
@@ -47,7 +53,7 @@ class ReferralForm(GovukModelForm):
     def __init__(self, *args: Any, acting_user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         officers = User.objects.filter(
-            area_id=acting_user.area_id, role=Role.OFFENDER_MANAGER, is_active=True
+            area_id=acting_user.area_pk, role=Role.OFFENDER_MANAGER, is_active=True
         )
         officer_field = self.fields["responsible_officer"]
         assert isinstance(officer_field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
@@ -56,10 +62,14 @@ class ReferralForm(GovukModelForm):
         assert isinstance(programme_field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
         programme_field.queryset = Programme.objects.all()
         programme_field.empty_label = None
-        for name in ("report_type", "sentence_type"):
+        # Radios need no blank "choose one" entry.
+        for name, choices in (
+            ("report_type", ReportType.choices),
+            ("sentence_type", SentenceType.choices),
+        ):
             choice_field = self.fields[name]
             assert isinstance(choice_field, forms.ChoiceField)  # noqa: S101  (narrows the type)
-            choice_field.choices = [c for c in choice_field.choices if c[0]]
+            choice_field.choices = choices
         if acting_user.role == Role.OFFENDER_MANAGER:
             # An offender manager refers men to their own caseload.
             officer_field.initial = acting_user.pk
@@ -74,11 +84,16 @@ class ReferralForm(GovukModelForm):
         return written
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("sentence_start"), cleaned.get("sentence_end")
         if start and end and end <= start:
             self.add_error("sentence_end", "Sentence end date must be after the start date")
         return cleaned
+
+
+class ReasonChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.status.name}: {obj.label}"
 
 
 class StatusChangeForm(GovukForm):
@@ -89,7 +104,7 @@ class StatusChangeForm(GovukForm):
         empty_label=None,
         error_messages={"required": "Select the new status"},
     )
-    reason = forms.ModelChoiceField(
+    reason = ReasonChoiceField(
         queryset=StatusReason.objects.none(),
         label="Reason",
         required=False,
@@ -110,7 +125,6 @@ class StatusChangeForm(GovukForm):
         reason_field.queryset = StatusReason.objects.filter(status__in=allowed).select_related(
             "status"
         )
-        reason_field.label_from_instance = lambda reason: f"{reason.status.name}: {reason.label}"
         reason_field.empty_label = "Not needed"
 
     def clean(self) -> dict[str, Any]:

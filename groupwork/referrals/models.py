@@ -86,9 +86,7 @@ class ReferralQuerySet(models.QuerySet["Referral"]):
 
 class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    participant = models.ForeignKey(
-        Participant, on_delete=models.PROTECT, related_name="referrals"
-    )
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="referrals")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="referrals")
     report_type = models.CharField(max_length=20, choices=ReportType.choices)
     report_date = models.DateField()

@@ -24,7 +24,7 @@ def refer_new_participant(
 ) -> Referral:
     """Record a man new to Groupwork and his first referral, status 'received'."""
     with transaction.atomic():
-        participant = Participant.objects.create(area_id=acting_user.area_id, **participant_details)
+        participant = Participant.objects.create(area_id=acting_user.area_pk, **participant_details)
         referral = Referral.objects.create(
             participant=participant, status_id=FIRST_STATUS, **referral_details
         )

@@ -22,7 +22,7 @@ from groupwork.referrals.forms import ReferralForm, StatusChangeForm
 def referral_create(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     data = request.POST or None
-    participant_form = ParticipantForm(data, area_id=cast(int, user.area_id), prefix="man")
+    participant_form = ParticipantForm(data, area_id=user.area_pk, prefix="man")
     referral_form = ReferralForm(data, acting_user=user, prefix="referral")
     if request.method == "POST" and participant_form.is_valid() and referral_form.is_valid():
         referral = services.refer_new_participant(

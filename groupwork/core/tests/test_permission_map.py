@@ -1,0 +1,129 @@
+"""Every URL, requested by every persona and by an anonymous visitor, answers as the map says.
+
+The map is each view's `Access` declaration (roles allowed, public or not). Which records each
+persona may see is written out here by hand, independently of `visible_to`, so a scoping bug
+shows up as an unexpected allow or deny.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from groupwork.core.access import Access
+from groupwork.core.tests.world import PERSONAS, World
+
+SEES_WORCESTER_MAN = {
+    "om.worcester",
+    "fac.worcester",
+    "spo.worcester",
+    "pm.westmercia",
+    "chief.westmercia",
+}
+
+
+@dataclass(frozen=True)
+class Case:
+    url: Callable[[World], str]
+    success: int = 200
+    method: str = "get"
+    # Personas who may see the record the URL names; None when it names no record.
+    record_visible_to: frozenset[str] | None = None
+
+
+CASES: dict[str, Case] = {
+    "home": Case(lambda w: "/", success=302),
+    "healthz": Case(lambda w: "/healthz"),
+    "sign-in": Case(lambda w: "/sign-in/"),
+    "sign-out": Case(lambda w: "/sign-out/", success=302, method="post"),
+    "two-factor-setup": Case(lambda w: "/two-factor/setup/"),
+    "two-factor-verify": Case(lambda w: "/two-factor/verify/", success=302),
+    "caseload": Case(lambda w: "/participants/"),
+    "participant-detail": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "participant-edit": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/edit/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "referral-create": Case(lambda w: "/referrals/new/"),
+    "referral-edit": Case(
+        lambda w: f"/referrals/{w.worcester_referral.pk}/edit/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "referral-status": Case(
+        lambda w: f"/referrals/{w.worcester_referral.pk}/status/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "audit-log": Case(lambda w: "/audit/"),
+}
+
+
+def project_url_patterns() -> dict[str, Any]:
+    """Named URL patterns of the project, leaving out the Django admin's own."""
+    found: dict[str, Any] = {}
+    for entry in get_resolver().url_patterns:
+        if isinstance(entry, URLResolver):
+            assert entry.app_name == "admin", f"unexpected include: {entry}"
+        elif isinstance(entry, URLPattern) and entry.name:
+            found[entry.name] = entry.callback
+    return found
+
+
+def expected_status(access: Access, case: Case, persona: str | None, world: World) -> int:
+    if access.public:
+        return case.success
+    if persona is None:
+        return 302
+    if world.users[persona].role not in access.roles:
+        return 403
+    if case.record_visible_to is not None and persona not in case.record_visible_to:
+        return 404
+    return case.success
+
+
+def test_every_url_has_an_access_declaration_and_a_case() -> None:
+    patterns = project_url_patterns()
+    assert set(patterns) == set(CASES)
+    undeclared = [name for name, view in patterns.items() if not hasattr(view, "access")]
+    assert undeclared == []
+
+
+@pytest.mark.django_db
+def test_every_persona_gets_what_the_map_says(world: World) -> None:
+    patterns = project_url_patterns()
+    mismatches = []
+    answers = 0
+    for name, case in CASES.items():
+        access: Access = patterns[name].access
+        for persona in [None, *PERSONAS]:
+            client = Client()
+            if persona is not None:
+                client.force_login(world.users[persona])
+            response = getattr(client, case.method)(case.url(world))
+            answers += 1
+            expected = expected_status(access, case, persona, world)
+            if response.status_code != expected:
+                kind = "allow" if response.status_code < expected else "deny"
+                mismatches.append(
+                    f"unexpected {kind}: {persona or 'anonymous'} {case.method.upper()} "
+                    f"{name} gave {response.status_code}, map says {expected}"
+                )
+    assert answers == len(CASES) * (len(PERSONAS) + 1)
+    assert mismatches == []
+
+
+@pytest.mark.django_db
+def test_the_admin_site_is_for_system_administrators_only(world: World) -> None:
+    for persona in PERSONAS:
+        client = Client()
+        client.force_login(world.users[persona])
+        response = client.get("/admin/", follow=True)
+        expected = 200 if persona == "admin" else 403
+        assert response.status_code == expected, persona
+    anonymous = Client().get("/admin/", follow=True)
+    assert anonymous.redirect_chain[-1][0].startswith("/sign-in/")

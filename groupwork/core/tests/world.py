@@ -1,0 +1,123 @@
+"""A small world with one persona per role, as the demo logins name them, and men placed so
+that each persona may see some records and not others.
+
+- worcester_man: om.worcester's case (Worcester team), in fac.worcester's group.
+- telford_man: om.telford's case (Telford team), in fac.shrewsbury's group.
+- former_member: om.worcester's case; he left fac.worcester's group, so she no longer sees him.
+- other_area_man: om.otherarea's case in the second area.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from groupwork.core.reference_data import ensure_reference_data
+from groupwork.groups.tests.factories import GroupFactory, MembershipFactory
+from groupwork.organisation.models import Area, Role, User
+from groupwork.organisation.tests.factories import (
+    AreaFactory,
+    OfficeFactory,
+    TeamFactory,
+    UserFactory,
+)
+from groupwork.participants.models import Participant
+from groupwork.referrals.models import Referral
+from groupwork.referrals.tests.factories import ReferralFactory
+
+PERSONAS = [
+    "om.worcester",
+    "om.telford",
+    "fac.worcester",
+    "fac.shrewsbury",
+    "spo.worcester",
+    "pm.westmercia",
+    "chief.westmercia",
+    "admin",
+    "om.otherarea",
+]
+
+
+@dataclass
+class World:
+    area: Area
+    other_area: Area
+    users: dict[str, User]
+    worcester_referral: Referral
+    telford_referral: Referral
+    former_referral: Referral
+    other_area_referral: Referral
+
+    @property
+    def worcester_man(self) -> Participant:
+        return self.worcester_referral.participant
+
+    @property
+    def telford_man(self) -> Participant:
+        return self.telford_referral.participant
+
+    @property
+    def former_member(self) -> Participant:
+        return self.former_referral.participant
+
+    @property
+    def other_area_man(self) -> Participant:
+        return self.other_area_referral.participant
+
+
+def build_world() -> World:
+    ensure_reference_data()
+    area = AreaFactory(name="West Mercia", slug="west-mercia")
+    other_area = AreaFactory(name="Northmoor", slug="northmoor")
+    office = OfficeFactory(area=area, name="Programmes Unit Worcester")
+    worcester_team = TeamFactory(area=area, office=office, name="Worcester")
+    telford_team = TeamFactory(area=area, office=office, name="Telford")
+    other_team = TeamFactory(area=other_area, name="Northmoor")
+
+    def staff(username: str, role: Role, **extra: object) -> User:
+        user: User = UserFactory(username=username, role=role, area=area, **extra)
+        return user
+
+    users = {
+        "om.worcester": staff("om.worcester", Role.OFFENDER_MANAGER, team=worcester_team),
+        "om.telford": staff("om.telford", Role.OFFENDER_MANAGER, team=telford_team),
+        "fac.worcester": staff("fac.worcester", Role.FACILITATOR),
+        "fac.shrewsbury": staff("fac.shrewsbury", Role.FACILITATOR),
+        "spo.worcester": staff("spo.worcester", Role.MANAGER, team=worcester_team),
+        "pm.westmercia": staff("pm.westmercia", Role.PROGRAMME_MANAGER),
+        "chief.westmercia": staff("chief.westmercia", Role.CHIEF_OFFICER),
+        "admin": UserFactory(
+            username="admin", role=Role.SYSTEM_ADMIN, area=None, is_staff=True, is_superuser=True
+        ),
+        "om.otherarea": UserFactory(
+            username="om.otherarea", role=Role.OFFENDER_MANAGER, area=other_area, team=other_team
+        ),
+    }
+
+    def referral(officer: str, status: str = "on_programme") -> Referral:
+        made: Referral = ReferralFactory(
+            participant__area=users[officer].area,
+            responsible_officer=users[officer],
+            status_id=status,
+        )
+        return made
+
+    worcester_group = GroupFactory(area=area, facilitators=[users["fac.worcester"]])
+    shrewsbury_group = GroupFactory(area=area, facilitators=[users["fac.shrewsbury"]])
+    world = World(
+        area=area,
+        other_area=other_area,
+        users=users,
+        worcester_referral=referral("om.worcester"),
+        telford_referral=referral("om.telford"),
+        former_referral=referral("om.worcester", "ended_early"),
+        other_area_referral=referral("om.otherarea"),
+    )
+    MembershipFactory(group=worcester_group, referral=world.worcester_referral)
+    MembershipFactory(group=shrewsbury_group, referral=world.telford_referral)
+    MembershipFactory(
+        group=worcester_group,
+        referral=world.former_referral,
+        left_on=datetime.date(2026, 10, 1),
+    )
+    return world

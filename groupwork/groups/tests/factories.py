@@ -1,0 +1,34 @@
+import datetime
+
+import factory
+
+from groupwork.groups.models import Group, Membership
+from groupwork.organisation.tests.factories import AreaFactory, OfficeFactory
+from groupwork.programmes.models import Programme
+from groupwork.referrals.tests.factories import ReferralFactory
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+        skip_postgeneration_save = True
+
+    area = factory.SubFactory(AreaFactory)
+    programme = factory.LazyFunction(lambda: Programme.objects.get(code="csogp"))
+    name = factory.Sequence(lambda n: f"Group {n}")
+    centre = factory.SubFactory(OfficeFactory, area=factory.SelfAttribute("..area"))
+    start_date = datetime.date(2026, 9, 7)
+
+    @factory.post_generation
+    def facilitators(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+        if create and extracted:
+            self.facilitators.add(*extracted)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    group = factory.SubFactory(GroupFactory)
+    referral = factory.SubFactory(ReferralFactory)
+    joined_on = datetime.date(2026, 9, 7)
