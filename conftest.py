@@ -10,6 +10,7 @@ makes an unexpected pass fail.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -45,17 +46,30 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Tests on a live server empty the database between tests; put the reference rows back."""
-    if request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
+def _reference_data(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Live-server tests empty the database after each test: put the reference rows back
+    before a database test, and let the flush that follows a live-server test clear the
+    append-only audit table (the triggers come back before the next test)."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db"} & set(
         request.fixturenames
-    ):
-        from groupwork.core.reference_data import ensure_reference_data  # noqa: PLC0415
+    )
+    if not uses_db:
+        yield
+        return
+    from django.db import connection  # noqa: PLC0415  (Django is set up only by now)
 
-        request.getfixturevalue(
-            "transactional_db" if "transactional_db" in request.fixturenames else "db"
-        )
-        ensure_reference_data()
+    from groupwork.audit.append_only import install_triggers, remove_triggers  # noqa: PLC0415
+    from groupwork.core.reference_data import ensure_reference_data  # noqa: PLC0415
+
+    transactional = "transactional_db" in request.fixturenames or "live_server" in (
+        request.fixturenames
+    )
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    install_triggers(connection)
+    ensure_reference_data()
+    yield
+    if transactional:
+        remove_triggers(connection)
 
 
 @pytest.fixture
