@@ -67,18 +67,18 @@ class World:
 
 def build_world() -> World:
     ensure_reference_data()
-    area = AreaFactory(name="West Mercia", slug="west-mercia")
-    other_area = AreaFactory(name="Northmoor", slug="northmoor")
-    office = OfficeFactory(area=area, name="Programmes Unit Worcester")
-    worcester_team = TeamFactory(area=area, office=office, name="Worcester")
-    telford_team = TeamFactory(area=area, office=office, name="Telford")
-    other_team = TeamFactory(area=other_area, name="Northmoor")
+    area = AreaFactory.create(name="West Mercia", slug="west-mercia")
+    other_area = AreaFactory.create(name="Northmoor", slug="northmoor")
+    office = OfficeFactory.create(area=area, name="Programmes Unit Worcester")
+    worcester_team = TeamFactory.create(area=area, office=office, name="Worcester")
+    telford_team = TeamFactory.create(area=area, office=office, name="Telford")
+    other_team = TeamFactory.create(area=other_area, name="Northmoor")
 
     def staff(username: str, role: Role, **extra: object) -> User:
-        user: User = UserFactory(username=username, role=role, area=area, **extra)
+        user: User = UserFactory.create(username=username, role=role, area=area, **extra)
         return user
 
-    users = {
+    users: dict[str, User] = {
         "om.worcester": staff("om.worcester", Role.OFFENDER_MANAGER, team=worcester_team),
         "om.telford": staff("om.telford", Role.OFFENDER_MANAGER, team=telford_team),
         "fac.worcester": staff("fac.worcester", Role.FACILITATOR),
@@ -86,24 +86,24 @@ def build_world() -> World:
         "spo.worcester": staff("spo.worcester", Role.MANAGER, team=worcester_team),
         "pm.westmercia": staff("pm.westmercia", Role.PROGRAMME_MANAGER),
         "chief.westmercia": staff("chief.westmercia", Role.CHIEF_OFFICER),
-        "admin": UserFactory(
+        "admin": UserFactory.create(
             username="admin", role=Role.SYSTEM_ADMIN, area=None, is_staff=True, is_superuser=True
         ),
-        "om.otherarea": UserFactory(
+        "om.otherarea": UserFactory.create(
             username="om.otherarea", role=Role.OFFENDER_MANAGER, area=other_area, team=other_team
         ),
     }
 
     def referral(officer: str, status: str = "on_programme") -> Referral:
-        made: Referral = ReferralFactory(
+        made: Referral = ReferralFactory.create(
             participant__area=users[officer].area,
             responsible_officer=users[officer],
             status_id=status,
         )
         return made
 
-    worcester_group = GroupFactory(area=area, facilitators=[users["fac.worcester"]])
-    shrewsbury_group = GroupFactory(area=area, facilitators=[users["fac.shrewsbury"]])
+    worcester_group = GroupFactory.create(area=area, facilitators=[users["fac.worcester"]])
+    shrewsbury_group = GroupFactory.create(area=area, facilitators=[users["fac.shrewsbury"]])
     world = World(
         area=area,
         other_area=other_area,
@@ -113,9 +113,9 @@ def build_world() -> World:
         former_referral=referral("om.worcester", "ended_early"),
         other_area_referral=referral("om.otherarea"),
     )
-    MembershipFactory(group=worcester_group, referral=world.worcester_referral)
-    MembershipFactory(group=shrewsbury_group, referral=world.telford_referral)
-    MembershipFactory(
+    MembershipFactory.create(group=worcester_group, referral=world.worcester_referral)
+    MembershipFactory.create(group=shrewsbury_group, referral=world.telford_referral)
+    MembershipFactory.create(
         group=worcester_group,
         referral=world.former_referral,
         left_on=datetime.date(2026, 10, 1),

@@ -8,7 +8,7 @@ from groupwork.programmes.models import Programme
 from groupwork.referrals.tests.factories import ReferralFactory
 
 
-class GroupFactory(factory.django.DjangoModelFactory):
+class GroupFactory(factory.django.DjangoModelFactory[Group]):
     class Meta:
         model = Group
         skip_postgeneration_save = True
@@ -20,12 +20,12 @@ class GroupFactory(factory.django.DjangoModelFactory):
     start_date = datetime.date(2026, 9, 7)
 
     @factory.post_generation
-    def facilitators(self, create, extracted, **kwargs):  # type: ignore[no-untyped-def]
+    def facilitators(self, create, extracted, **kwargs):
         if create and extracted:
             self.facilitators.add(*extracted)
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(factory.django.DjangoModelFactory[Membership]):
     class Meta:
         model = Membership
 

@@ -3,7 +3,7 @@ import factory
 from groupwork.organisation.models import Area, Office, Role, Team, User
 
 
-class AreaFactory(factory.django.DjangoModelFactory):
+class AreaFactory(factory.django.DjangoModelFactory[Area]):
     class Meta:
         model = Area
         django_get_or_create = ("slug",)
@@ -13,7 +13,7 @@ class AreaFactory(factory.django.DjangoModelFactory):
     complaints_address = "The Chief Officer\n1 Test Street\nTesttown TT1 1TT"
 
 
-class OfficeFactory(factory.django.DjangoModelFactory):
+class OfficeFactory(factory.django.DjangoModelFactory[Office]):
     class Meta:
         model = Office
 
@@ -24,7 +24,7 @@ class OfficeFactory(factory.django.DjangoModelFactory):
     is_group_centre = True
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(factory.django.DjangoModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -33,7 +33,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(factory.django.DjangoModelFactory[User]):
     class Meta:
         model = User
         django_get_or_create = ("username",)

@@ -6,7 +6,7 @@ from groupwork.organisation.tests.factories import AreaFactory
 from groupwork.participants.models import Participant
 
 
-class ParticipantFactory(factory.django.DjangoModelFactory):
+class ParticipantFactory(factory.django.DjangoModelFactory[Participant]):
     class Meta:
         model = Participant
 

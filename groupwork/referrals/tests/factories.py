@@ -9,7 +9,7 @@ from groupwork.programmes.models import Programme
 from groupwork.referrals.models import Referral, ReportType, SentenceType
 
 
-class ReferralFactory(factory.django.DjangoModelFactory):
+class ReferralFactory(factory.django.DjangoModelFactory[Referral]):
     class Meta:
         model = Referral
 
