@@ -18,6 +18,14 @@ WIDGET_CLASSES: dict[type[forms.Widget], str] = {
 ERROR_CLASSES = {"govuk-textarea", "govuk-select", "govuk-input"}
 
 
+def mark_in_error(widget: forms.Widget) -> None:
+    """Add GOV.UK's red border class, e.g. govuk-input--error, to a widget in error."""
+    classes = widget.attrs.get("class", "").split()
+    base = next((css for css in classes if css in ERROR_CLASSES), None)
+    if base and f"{base}--error" not in classes:
+        widget.attrs["class"] = " ".join([*classes, f"{base}--error"])
+
+
 class GovukFormRenderer(TemplatesSetting):
     form_template_name = "govuk/form.html"
     field_template_name = "govuk/field.html"
@@ -96,10 +104,12 @@ class GovukFormMixin:
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]
         for name in self.errors:  # type: ignore[attr-defined]
-            widget = self.fields[name].widget if name in self.fields else None
-            css = widget.attrs.get("class", "") if widget else ""
-            if css in ERROR_CLASSES and widget is not None:
-                widget.attrs["class"] = f"{css} {css}--error"
+            if name not in self.fields:
+                continue
+            widget = self.fields[name].widget
+            parts = widget.widgets if isinstance(widget, GovukDateWidget) else [widget]
+            for part in parts:
+                mark_in_error(part)
 
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, message) pairs; each anchor is the first input of the field in error."""

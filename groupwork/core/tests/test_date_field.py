@@ -48,3 +48,9 @@ def test_the_error_summary_links_to_the_day_box() -> None:
     assert submit("31", "2", "2001").error_summary() == [
         ("id_when_day", "Date of birth must be a real date")
     ]
+
+
+def test_boxes_in_error_get_the_error_border() -> None:
+    html = str(submit("31", "2", "2001")["when"])
+    assert html.count("govuk-input--error") == 3
+    assert "govuk-input--error" not in str(submit("28", "2", "2001")["when"])
