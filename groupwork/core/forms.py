@@ -13,7 +13,7 @@ WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Select: "govuk-select",
     forms.CheckboxInput: "govuk-checkboxes__input",
     forms.RadioSelect: "govuk-radios__input",
-    forms.TextInput: "govuk-input",
+    forms.widgets.Input: "govuk-input",  # text, password, email, number (checkbox is matched first)
 }
 ERROR_CLASSES = {"govuk-textarea", "govuk-select", "govuk-input"}
 
@@ -63,7 +63,7 @@ class GovukDateField(forms.MultiValueField):
             forms.CharField(required=False),
             forms.CharField(required=False),
         )
-        kwargs.setdefault("error_messages", {"required": f"Enter {label.lower()}"})
+        kwargs.setdefault("error_messages", {"required": f"Enter the {label.lower()}"})
         super().__init__(fields=parts, label=label, require_all_fields=False, **kwargs)
 
     def compress(self, data_list: list[str]) -> datetime.date | None:

@@ -39,7 +39,7 @@ def test_impossible_dates_are_refused_with_a_plain_message(day: int, month: int,
 
 def test_missing_parts_are_named() -> None:
     assert submit("3", "", "2001").errors["when"] == ["Date of birth must include a month"]
-    assert submit("", "", "").errors["when"] == ["Enter date of birth"]
+    assert submit("", "", "").errors["when"] == ["Enter the date of birth"]
     assert submit("x", "2", "2001").errors["when"] == ["Date of birth must be a real date"]
     assert submit("3", "2", "01").errors["when"] == ["Date of birth must be a real date"]
 
