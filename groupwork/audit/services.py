@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db import models
 from django.forms.models import model_to_dict
@@ -12,6 +12,8 @@ from groupwork.audit.models import Action, AuditEvent
 if TYPE_CHECKING:
     from groupwork.organisation.models import User
     from groupwork.participants.models import Participant
+
+ModelT = TypeVar("ModelT", bound=models.Model)
 
 
 def record_event(
@@ -35,6 +37,33 @@ def record_event(
         new_values=new_values or {},
         detail=detail or {},
     )
+
+
+def save_changes(
+    *,
+    acting_user: User,
+    locked: ModelT,
+    changes: dict[str, Any],
+    action: Action,
+    participant: Participant,
+) -> ModelT:
+    """Apply `changes` to a row already locked for update, save only the fields that differ,
+    and record their old and new values. Call inside the caller's transaction."""
+    before = snapshot(locked, list(changes))
+    for name, value in changes.items():
+        setattr(locked, name, value)
+    old, new = changed_values(before, snapshot(locked, list(changes)))
+    if new:
+        locked.save(update_fields=[*new, "updated_at"])
+        record_event(
+            acting_user=acting_user,
+            action=action,
+            subject=locked,
+            participant=participant,
+            old_values=old,
+            new_values=new,
+        )
+    return locked
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:

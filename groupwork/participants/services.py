@@ -5,7 +5,7 @@ from typing import Any
 from django.db import transaction
 
 from groupwork.audit.models import Action
-from groupwork.audit.services import changed_values, record_event, snapshot
+from groupwork.audit.services import save_changes
 from groupwork.organisation.models import User
 from groupwork.participants.models import Participant
 
@@ -15,19 +15,10 @@ def update_participant(
 ) -> Participant:
     with transaction.atomic():
         locked = Participant.objects.select_for_update().get(pk=participant.pk)
-        before = snapshot(locked, list(changes))
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        old, new = changed_values(before, snapshot(locked, list(changes)))
-        if not new:
-            return locked
-        locked.save(update_fields=[*new, "updated_at"])
-        record_event(
+        return save_changes(
             acting_user=acting_user,
+            locked=locked,
+            changes=changes,
             action=Action.PARTICIPANT_CHANGED,
-            subject=locked,
             participant=locked,
-            old_values=old,
-            new_values=new,
         )
-    return locked

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from groupwork.audit.models import Action
-from groupwork.audit.services import changed_values, record_event, snapshot
+from groupwork.audit.services import record_event, save_changes, snapshot
 from groupwork.organisation.models import User
 from groupwork.participants.models import Participant
 from groupwork.referrals.models import (
@@ -46,23 +46,16 @@ def refer_new_participant(
 
 def update_referral(*, acting_user: User, referral: Referral, changes: dict[str, Any]) -> Referral:
     with transaction.atomic():
-        locked = Referral.objects.select_for_update().get(pk=referral.pk)
-        before = snapshot(locked, list(changes))
-        for name, value in changes.items():
-            setattr(locked, name, value)
-        old, new = changed_values(before, snapshot(locked, list(changes)))
-        if not new:
-            return locked
-        locked.save(update_fields=[*new, "updated_at"])
-        record_event(
-            acting_user=acting_user,
-            action=Action.REFERRAL_CHANGED,
-            subject=locked,
-            participant=locked.participant,
-            old_values=old,
-            new_values=new,
+        locked = (
+            Referral.objects.select_for_update().select_related("participant").get(pk=referral.pk)
         )
-    return locked
+        return save_changes(
+            acting_user=acting_user,
+            locked=locked,
+            changes=changes,
+            action=Action.REFERRAL_CHANGED,
+            participant=locked.participant,
+        )
 
 
 def change_status(

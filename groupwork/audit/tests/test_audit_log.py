@@ -2,19 +2,12 @@ from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.test import Client
 
 from groupwork.audit.models import Action, AuditEvent
 from groupwork.audit.services import record_event
-from groupwork.core.tests.world import World
+from groupwork.core.tests.world import World, client_for
 
 pytestmark = pytest.mark.django_db
-
-
-def signed_in(world: World, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.users[persona])
-    return client
 
 
 def an_event(world: World) -> AuditEvent:
@@ -55,7 +48,7 @@ def test_raw_sql_cannot_delete_either(world: World) -> None:
 def test_chief_officer_reads_their_areas_log_only(world: World) -> None:
     an_event(world)
     record_event(acting_user=world.users["om.otherarea"], action=Action.CASELOAD_VIEWED)
-    response = signed_in(world, "chief.westmercia").get("/audit/")
+    response = client_for(world, "chief.westmercia").get("/audit/")
     assert response.status_code == 200
     shown = response.context["events"]
     assert shown
@@ -66,14 +59,14 @@ def test_chief_officer_reads_their_areas_log_only(world: World) -> None:
 def test_system_administrator_reads_every_area(world: World) -> None:
     an_event(world)
     record_event(acting_user=world.users["om.otherarea"], action=Action.CASELOAD_VIEWED)
-    shown = signed_in(world, "admin").get("/audit/").context["events"]
+    shown = client_for(world, "admin").get("/audit/").context["events"]
     assert {world.area.pk, world.other_area.pk} <= {event.area_id for event in shown}
 
 
 def test_filters_narrow_the_log(world: World) -> None:
     an_event(world)
     record_event(acting_user=world.users["om.telford"], action=Action.CASELOAD_VIEWED)
-    client = signed_in(world, "chief.westmercia")
+    client = client_for(world, "chief.westmercia")
     by_actor = client.get("/audit/", {"actor": "om.telford"}).context["events"]
     assert [event.action for event in by_actor] == [Action.CASELOAD_VIEWED]
     by_man = client.get(
@@ -85,13 +78,13 @@ def test_filters_narrow_the_log(world: World) -> None:
 
 
 def test_a_bad_filter_date_shows_an_error(world: World) -> None:
-    client = signed_in(world, "chief.westmercia")
+    client = client_for(world, "chief.westmercia")
     response = client.get("/audit/", {"since_day": "40", "since_month": "1", "since_year": "2026"})
     assert "From must be a real date" in response.content.decode()
 
 
 def test_reading_the_log_is_itself_audited(world: World) -> None:
-    signed_in(world, "chief.westmercia").get("/audit/", {"actor": "om.worcester"})
+    client_for(world, "chief.westmercia").get("/audit/", {"actor": "om.worcester"})
     event = AuditEvent.objects.get(action=Action.AUDIT_LOG_VIEWED)
     assert event.detail == {"actor": "om.worcester"}
 
@@ -105,7 +98,7 @@ def test_the_log_pages_by_id_with_a_steady_query_count(
 ) -> None:
     for _ in range(60):
         an_event(world)
-    client = signed_in(world, "chief.westmercia")
+    client = client_for(world, "chief.westmercia")
     with django_assert_num_queries(AUDIT_LOG_QUERIES):
         first = client.get("/audit/")
     assert len(first.context["events"]) == 50

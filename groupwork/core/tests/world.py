@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.test import Client
+
 from groupwork.core.reference_data import ensure_reference_data
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory
 from groupwork.organisation.models import Area, Role, User
@@ -121,3 +123,10 @@ def build_world() -> World:
         left_on=datetime.date(2026, 10, 1),
     )
     return world
+
+
+def client_for(world: World, persona: str) -> Client:
+    """A test client signed in as one of the world's personas."""
+    client = Client()
+    client.force_login(world.users[persona])
+    return client

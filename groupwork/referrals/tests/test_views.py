@@ -1,10 +1,9 @@
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from groupwork.audit.models import Action, AuditEvent
-from groupwork.core.tests.world import World
+from groupwork.core.tests.world import World, client_for
 from groupwork.participants.models import Participant
 from groupwork.referrals.models import Referral, StatusChange
 
@@ -15,12 +14,6 @@ pytestmark = pytest.mark.django_db
 def _today(time_machine: Any) -> None:
     """Dates in the form are checked against today."""
     time_machine.move_to("2026-11-26 10:00 +0000", tick=False)
-
-
-def signed_in(world: World, persona: str) -> Client:
-    client = Client()
-    client.force_login(world.users[persona])
-    return client
 
 
 def referral_data(**changes: str) -> dict[str, str]:
@@ -57,7 +50,7 @@ def programme_id() -> str:
 
 
 def test_an_officer_refers_a_new_man_to_their_own_caseload(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     response = client.post(
         "/referrals/new/", referral_data(**{"referral-programme": programme_id()})
     )
@@ -76,7 +69,7 @@ def test_an_officer_refers_a_new_man_to_their_own_caseload(world: World) -> None
 
 
 def test_an_officer_cannot_refer_to_another_officers_caseload(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     data = referral_data(
         **{
             "referral-programme": programme_id(),
@@ -89,7 +82,7 @@ def test_an_officer_cannot_refer_to_another_officers_caseload(world: World) -> N
 
 
 def test_a_programme_manager_chooses_the_officer_from_their_area(world: World) -> None:
-    client = signed_in(world, "pm.westmercia")
+    client = client_for(world, "pm.westmercia")
     other_area_officer = referral_data(
         **{
             "referral-programme": programme_id(),
@@ -126,7 +119,7 @@ def test_a_programme_manager_chooses_the_officer_from_their_area(world: World) -
 def test_bad_input_shows_a_clear_error_and_saves_nothing(
     world: World, changes: dict[str, str], message: str
 ) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     data = referral_data(**{"referral-programme": programme_id(), **changes})
     response = client.post("/referrals/new/", data)
     assert response.status_code == 200
@@ -139,7 +132,7 @@ def test_bad_input_shows_a_clear_error_and_saves_nothing(
 
 
 def test_a_case_reference_already_in_the_area_is_refused(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     data = referral_data(
         **{
             "referral-programme": programme_id(),
@@ -152,7 +145,7 @@ def test_a_case_reference_already_in_the_area_is_refused(world: World) -> None:
 
 
 def test_editing_a_referral_audits_the_change(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     referral = world.worcester_referral
     data = {
         "programme": programme_id(),
@@ -179,14 +172,14 @@ def test_editing_a_referral_audits_the_change(world: World) -> None:
 
 
 def test_status_change_page_offers_only_allowed_statuses(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     response = client.get(f"/referrals/{world.worcester_referral.pk}/status/")
     offered = {status.pk for status in response.context["form"].fields["to_status"].queryset}
     assert offered == {"completed", "ended_early"}
 
 
 def test_status_change_needs_a_reason_when_ending_early(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     url = f"/referrals/{world.worcester_referral.pk}/status/"
     response = client.post(url, {"to_status": "ended_early"})
     assert "Select why the referral is ended early" in response.content.decode()
@@ -195,7 +188,7 @@ def test_status_change_needs_a_reason_when_ending_early(world: World) -> None:
 
 
 def test_status_change_moves_the_referral(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     url = f"/referrals/{world.worcester_referral.pk}/status/"
     response = client.post(url, {"to_status": "completed", "note": "All sessions done."})
     assert response.status_code == 302
@@ -206,7 +199,7 @@ def test_status_change_moves_the_referral(world: World) -> None:
 
 
 def test_a_status_not_allowed_from_here_is_refused(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     url = f"/referrals/{world.worcester_referral.pk}/status/"
     response = client.post(url, {"to_status": "received"})
     assert response.status_code == 200
@@ -215,7 +208,7 @@ def test_a_status_not_allowed_from_here_is_refused(world: World) -> None:
 
 def test_read_only_roles_cannot_change_a_referral(world: World) -> None:
     for persona in ["fac.worcester", "spo.worcester", "chief.westmercia", "admin"]:
-        client = signed_in(world, persona)
+        client = client_for(world, persona)
         url = f"/referrals/{world.worcester_referral.pk}/status/"
         assert client.post(url, {"to_status": "completed"}).status_code == 403
     world.worcester_referral.refresh_from_db()
@@ -223,19 +216,19 @@ def test_read_only_roles_cannot_change_a_referral(world: World) -> None:
 
 
 def test_another_officers_referral_is_not_found(world: World) -> None:
-    client = signed_in(world, "om.telford")
+    client = client_for(world, "om.telford")
     url = f"/referrals/{world.worcester_referral.pk}/status/"
     assert client.post(url, {"to_status": "completed"}).status_code == 404
     assert client.get(f"/referrals/{world.worcester_referral.pk}/edit/").status_code == 404
 
 
 def test_unknown_referral_is_not_found(world: World) -> None:
-    client = signed_in(world, "pm.westmercia")
+    client = client_for(world, "pm.westmercia")
     missing = "00000000-0000-0000-0000-000000000000"
     assert client.get(f"/referrals/{missing}/status/").status_code == 404
 
 
 def test_wrong_method_is_refused(world: World) -> None:
-    client = signed_in(world, "om.worcester")
+    client = client_for(world, "om.worcester")
     assert client.delete(f"/referrals/{world.worcester_referral.pk}/status/").status_code == 405
     assert client.put("/referrals/new/").status_code == 405
