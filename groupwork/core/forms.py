@@ -114,9 +114,12 @@ class GovukFormMixin:
     def error_summary(self) -> list[tuple[str, str]]:
         """(anchor, message) pairs; each anchor is the first input of the field in error."""
         summary: list[tuple[str, str]] = []
+        first_field = next(iter(self.fields), None)
         for name, errors in self.errors.items():  # type: ignore[attr-defined]
-            anchor = self[name].auto_id if name in self.fields else ""  # type: ignore[index]
-            widget = self.fields[name].widget if name in self.fields else None
+            # An error about the whole form links to its first box.
+            field_name = name if name in self.fields else first_field
+            anchor = self[field_name].auto_id if field_name else ""  # type: ignore[index]
+            widget = self.fields[field_name].widget if field_name else None
             if isinstance(widget, GovukDateWidget):
                 anchor = f"{anchor}_day"
             elif isinstance(widget, forms.RadioSelect):

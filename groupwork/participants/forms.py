@@ -56,7 +56,9 @@ class ParticipantForm(GovukModelForm):
             self.fields[name].widget.attrs["spellcheck"] = "false"
         self.fields["case_reference"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
         self.fields["postcode"].widget.attrs["class"] = "govuk-input govuk-input--width-10"
-        self.fields["phone"].widget.attrs.update({"type": "tel", "autocomplete": "off"})
+        phone = self.fields["phone"].widget
+        assert isinstance(phone, forms.TextInput)  # noqa: S101  (narrows the type)
+        phone.input_type = "tel"  # a number keypad on phones
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]

@@ -54,3 +54,9 @@ def test_boxes_in_error_get_the_error_border() -> None:
     html = str(submit("31", "2", "2001")["when"])
     assert html.count("govuk-input--error") == 3
     assert "govuk-input--error" not in str(submit("28", "2", "2001")["when"])
+
+
+def test_an_error_about_the_whole_form_links_to_its_first_box() -> None:
+    form = submit("1", "2", "2001")
+    form.add_error(None, "Something about the whole form")
+    assert ("id_when_day", "Something about the whole form") in form.error_summary()
