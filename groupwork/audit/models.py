@@ -20,6 +20,12 @@ class Action(models.TextChoices):
     REFERRAL_CHANGED = "referral_changed", "Changed a referral"
     REFERRAL_STATUS_CHANGED = "referral_status_changed", "Changed a referral's status"
     AUDIT_LOG_VIEWED = "audit_log_viewed", "Read the audit log"
+    PROGRAMME_LOADED = "programme_loaded", "Loaded a programme definition"
+    GROUP_CREATED = "group_created", "Created a group"
+    GROUP_MEMBER_ADDED = "group_member_added", "Added a man to a group"
+    SESSION_CANCELLED = "session_cancelled", "Cancelled a session"
+    SESSION_RESCHEDULED = "session_rescheduled", "Moved a session"
+    CALENDAR_FEED_RESET = "calendar_feed_reset", "Changed a calendar feed address"
 
 
 class AuditEvent(models.Model):

@@ -18,7 +18,7 @@ ModelT = TypeVar("ModelT", bound=models.Model)
 
 def record_event(
     *,
-    acting_user: User,
+    acting_user: User | None,
     action: Action,
     subject: models.Model | None = None,
     participant: Participant | None = None,
@@ -27,8 +27,8 @@ def record_event(
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
     return AuditEvent.objects.create(
-        actor=acting_user,
-        area_id=acting_user.area_id,
+        actor=acting_user,  # None for the system itself, e.g. a management command
+        area_id=acting_user.area_id if acting_user else None,
         action=action,
         subject_type=subject._meta.label if subject is not None else "",
         subject_id=str(subject.pk) if subject is not None else "",

@@ -1,32 +1,75 @@
-"""Programme groups, who facilitates them and which men are in them."""
+"""Programme groups, their sessions, who facilitates them and which men are in them."""
 
 from __future__ import annotations
+
+import secrets
 
 from django.conf import settings
 from django.db import models
 
-from groupwork.organisation.models import Area, Office
-from groupwork.programmes.models import Programme
+from groupwork.organisation.models import Area, Office, Room
+from groupwork.programmes.definition import Module, Pattern, ProgrammeDefinition
+from groupwork.programmes.models import Programme, ProgrammeVersion
+
+
+class GroupKind(models.TextChoices):
+    CLOSED = "closed", "Closed (a cohort starts together)"
+    ROLLING = "rolling", "Rolling (men join at set points)"
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "Monday"
+    TUESDAY = 1, "Tuesday"
+    WEDNESDAY = 2, "Wednesday"
+    THURSDAY = 3, "Thursday"
+    FRIDAY = 4, "Friday"
+
+
+class GroupQuerySet(models.QuerySet["Group"]):
+    def in_area_of(self, user: settings.AUTH_USER_MODEL) -> GroupQuerySet:  # type: ignore[valid-type]
+        if user.area_id is None:  # type: ignore[attr-defined]
+            return self.none()
+        return self.filter(area_id=user.area_id)  # type: ignore[attr-defined]
 
 
 class Group(models.Model):
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="groups")
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="groups")
+    version = models.ForeignKey(ProgrammeVersion, on_delete=models.PROTECT, related_name="groups")
+    module = models.CharField(max_length=40)
+    kind = models.CharField(max_length=10, choices=GroupKind.choices, default=GroupKind.CLOSED)
+    pattern = models.CharField(max_length=40)
+    weekday = models.PositiveSmallIntegerField(choices=Weekday.choices, default=Weekday.MONDAY)
     name = models.CharField(max_length=100)
     centre = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="groups")
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, related_name="groups")
     start_date = models.DateField()
     facilitators = models.ManyToManyField(
         settings.AUTH_USER_MODEL, related_name="facilitated_groups", blank=True
     )
+    objects = GroupQuerySet.as_manager()
 
     class Meta:
         ordering = ["start_date", "name"]
         constraints = [
             models.UniqueConstraint(fields=["area", "name"], name="group_name_unique_in_area"),
         ]
+        indexes = [models.Index(fields=["area", "centre", "start_date"])]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def definition(self) -> ProgrammeDefinition:
+        return self.version.parsed
+
+    @property
+    def module_definition(self) -> Module:
+        return self.definition.module(self.module)
+
+    @property
+    def pattern_definition(self) -> Pattern:
+        return self.definition.patterns[self.pattern]
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -58,3 +101,103 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.referral} in {self.group}"
+
+
+class SessionStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled by the service"
+
+
+class SessionKind(models.TextChoices):
+    BLOCK = "block", "Block week"
+    WEEKLY = "weekly", "Weekly"
+
+
+class Session(models.Model):
+    """One meeting of a group. A cancelled meeting stays on record; its number moves on."""
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="sessions")
+    number = models.PositiveIntegerField()
+    kind = models.CharField(max_length=10, choices=SessionKind.choices)
+    date = models.DateField()
+    starts = models.TimeField()
+    ends = models.TimeField()
+    room = models.ForeignKey(Room, on_delete=models.PROTECT, null=True, related_name="sessions")
+    status = models.CharField(
+        max_length=10, choices=SessionStatus.choices, default=SessionStatus.SCHEDULED
+    )
+    moved_from = models.DateField(null=True, blank=True)
+    move_reason = models.CharField(max_length=200, blank=True)
+    cancel_reason = models.CharField(max_length=200, blank=True)
+    register_taken_at = models.DateTimeField(null=True, blank=True)
+    facilitators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="SessionFacilitator", related_name="sessions"
+    )
+
+    class Meta:
+        ordering = ["date", "starts", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["group", "number"],
+                condition=models.Q(status="scheduled"),
+                name="one_scheduled_session_per_number",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date", "starts"]),
+            models.Index(fields=["group", "date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} session {self.number} on {self.date}"
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == SessionStatus.CANCELLED
+
+
+class SessionFacilitator(models.Model):
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="staffing")
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    is_cover = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["session", "facilitator"], name="one_seat_each"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.facilitator} at {self.session}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A secret address for an iCalendar feed of one facilitator's or one group's sessions."""
+
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    facilitator = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_feed",
+    )
+    group = models.OneToOneField(
+        Group, on_delete=models.CASCADE, null=True, blank=True, related_name="calendar_feed"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(facilitator__isnull=True) ^ models.Q(group__isnull=True),
+                name="feed_for_a_facilitator_or_a_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Calendar feed for {self.facilitator or self.group}"

@@ -26,6 +26,7 @@ class Office(models.Model):
 
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="offices")
     name = models.CharField(max_length=100)
+    slug = models.SlugField(max_length=60, unique=True, null=True, blank=True)
     town = models.CharField(max_length=60)
     address = models.TextField(blank=True)
     phone = models.CharField(max_length=20, blank=True)
@@ -40,6 +41,39 @@ class Office(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Room(models.Model):
+    """A room at a group centre. A room holds one session at a time."""
+
+    centre = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="rooms")
+    name = models.CharField(max_length=60)
+
+    class Meta:
+        ordering = ["centre", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["centre", "name"], name="room_name_unique_in_centre"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.centre}"
+
+
+class ClosureDay(models.Model):
+    """A day the area runs no sessions (e.g. between Christmas and New Year)."""
+
+    area = models.ForeignKey(Area, on_delete=models.CASCADE, related_name="closure_days")
+    date = models.DateField()
+    reason = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "date"], name="one_closure_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date}: {self.reason}"
 
 
 class Team(models.Model):

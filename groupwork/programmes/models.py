@@ -1,6 +1,12 @@
-"""Accredited programmes. Their shape (modules, sessions, rules) is data loaded from files."""
+"""Accredited programmes and the versions of their definitions (data loaded from files)."""
+
+from __future__ import annotations
+
+from functools import cached_property
 
 from django.db import models
+
+from groupwork.programmes.definition import ProgrammeDefinition, parse_definition
 
 
 class Programme(models.Model):
@@ -12,3 +18,29 @@ class Programme(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def current_version(self) -> ProgrammeVersion:
+        return self.versions.order_by("-number")[0]
+
+
+class ProgrammeVersion(models.Model):
+    """One loaded definition. Loading a changed file makes a new version; groups keep theirs."""
+
+    programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["programme", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="one_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme.code} version {self.number}"
+
+    @cached_property
+    def parsed(self) -> ProgrammeDefinition:
+        return parse_definition(self.definition)
