@@ -28,6 +28,9 @@ class Scope(StrEnum):
     OWN_ACCOUNT = "the signed-in user's own account"
     VISIBLE_PARTICIPANTS = "men the user may see (Participant.objects.visible_to)"
     AREA_AUDIT = "audit events of the user's area (all areas for a system administrator)"
+    AREA_GROUPS = "groups of the user's area; a facilitator's own groups (Group.objects.visible_to)"
+    PROGRAMMES = "programme definitions, which hold no personal data"
+    CALENDAR_FEED = "the sessions of the calendar feed whose secret address was given"
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from groupwork.core.access import AUDIT_READERS, CASE_READERS, CASE_WRITERS
+from groupwork.organisation.models import Role
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -17,6 +18,11 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("caseload", "Caseload"))
     if user.role in CASE_WRITERS:
         items.append(("referral-create", "New referral"))
+    if user.role in CASE_READERS:
+        items.append(("group-list", "Groups"))
+    if user.role == Role.FACILITATOR:
+        items.append(("my-calendar", "My calendar"))
+    items.append(("programme-list", "Programmes"))
     if user.role in AUDIT_READERS:
         items.append(("audit-log", "Audit log"))
     nav_items = []

@@ -11,9 +11,12 @@ import random
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.text import slugify
 
+from groupwork.core.reference_data import ensure_reference_data
+from groupwork.groups import services as group_services
 from groupwork.groups.models import Group, Membership
-from groupwork.organisation.models import Area, Office, Role, Team, User
+from groupwork.organisation.models import Area, ClosureDay, Office, Role, Room, Team, User
 from groupwork.participants.models import Participant
 from groupwork.programmes.models import Programme
 from groupwork.referrals import services as referral_services
@@ -86,6 +89,7 @@ WEST_MERCIA_STAFF = [
     StaffSpec("om.telford", "Sunita", "Kaur", Role.OFFENDER_MANAGER, TELFORD, TELFORD_TEAM),
     StaffSpec("fac.worcester", "Joanne", "Pryce", Role.FACILITATOR, WORCESTER),
     StaffSpec("fac.shrewsbury", "Owen", "Maddox", Role.FACILITATOR, SHREWSBURY),
+    StaffSpec("fac.telford", "Priya", "Lal", Role.FACILITATOR, TELFORD),
     StaffSpec("spo.worcester", "Claire", "Denholm", Role.MANAGER, WORCESTER, WORCESTER_TEAM),
     StaffSpec("chief.westmercia", "Margaret", "Ashby", Role.CHIEF_OFFICER, WORCESTER),
 ]
@@ -105,6 +109,7 @@ DEMO_LOGINS = [spec.username for spec in WEST_MERCIA_STAFF] + ["admin", "om.othe
 def load_demo() -> list[User]:
     """Build the demo area. Returns the demo accounts, for printing."""
     with transaction.atomic():
+        ensure_reference_data()
         west_mercia = _west_mercia()
         northmoor = _northmoor()
         staff = {
@@ -150,6 +155,7 @@ def _west_mercia() -> Area:
             area=area,
             name=name,
             defaults={
+                "slug": slugify(name),
                 "town": town,
                 "phone": phone,
                 "is_staff_office": is_staff_office,
@@ -179,7 +185,12 @@ def _northmoor() -> Area:
     office, _ = Office.objects.update_or_create(
         area=area,
         name="Northmoor Probation Office",
-        defaults={"town": "Northmoor", "is_staff_office": True, "is_group_centre": True},
+        defaults={
+            "slug": "northmoor-probation-office",
+            "town": "Northmoor",
+            "is_staff_office": True,
+            "is_group_centre": True,
+        },
     )
     Team.objects.update_or_create(
         area=area, name="Northmoor offender management", defaults={"office": office}
@@ -227,26 +238,67 @@ def _system_admin() -> User:
     return user
 
 
+@dataclass(frozen=True)
+class GroupSpec:
+    key: str
+    name: str
+    module: str
+    pattern: str
+    centre: str
+    room: str
+    start: datetime.date
+    weekday: int
+    facilitators: tuple[str, str]
+
+
+DEMO_GROUPS = [
+    GroupSpec("worcester", "Worcester Induction, September 2026", "induction", "full-days",
+              "Worcester Group Centre", "Room 1", datetime.date(2026, 9, 7), 0,
+              ("fac.worcester", "fac.telford")),
+    GroupSpec("shrewsbury", "Shrewsbury Induction, October 2026", "induction", "half-days",
+              "Shrewsbury Group Centre", "Group room", datetime.date(2026, 10, 19), 2,
+              ("fac.shrewsbury", "fac.telford")),
+    GroupSpec("rolling", "Worcester longer-term group, Tuesday evenings", "longer-term",
+              "evenings", "Worcester Group Centre", "Room 2", datetime.date(2026, 11, 3), 1,
+              ("fac.worcester", "fac.shrewsbury")),
+]  # fmt: skip
+CENTRE_ROOMS = {
+    "Worcester Group Centre": ["Room 1", "Room 2"],
+    "Shrewsbury Group Centre": ["Group room"],
+}
+CHRISTMAS_CLOSURE = [datetime.date(2026, 12, day) for day in (24, 29, 30, 31)]
+
+
 def _groups(area: Area, staff: dict[str, User]) -> dict[str, Group]:
-    programme = Programme.objects.get(code="csogp")
-    groups = {}
-    for key, name, centre, facilitator, start in [
-        ("worcester", "Worcester Induction, September 2026", "Worcester Group Centre",
-         "fac.worcester", datetime.date(2026, 9, 7)),
-        ("shrewsbury", "Shrewsbury Induction, October 2026", "Shrewsbury Group Centre",
-         "fac.shrewsbury", datetime.date(2026, 10, 5)),
-    ]:  # fmt: skip
-        group, _ = Group.objects.update_or_create(
-            area=area,
-            name=name,
-            defaults={
-                "programme": programme,
-                "centre": Office.objects.get(area=area, name=centre),
-                "start_date": start,
-            },
+    """Groups part-way through, made by the programme manager with their timetables."""
+    for centre_name, rooms in CENTRE_ROOMS.items():
+        for room in rooms:
+            Room.objects.get_or_create(
+                centre=Office.objects.get(area=area, name=centre_name), name=room
+            )
+    for day in CHRISTMAS_CLOSURE:
+        ClosureDay.objects.get_or_create(
+            area=area, date=day, defaults={"reason": "Christmas closure"}
         )
-        group.facilitators.add(staff[facilitator])
-        groups[key] = group
+    version = Programme.objects.get(code="csogp").current_version()
+    groups = {}
+    for spec in DEMO_GROUPS:
+        group = Group.objects.filter(area=area, name=spec.name).first()
+        if group is None:
+            centre = Office.objects.get(area=area, name=spec.centre)
+            group = group_services.create_group(
+                acting_user=staff["pm.westmercia"],
+                version=version,
+                module_code=spec.module,
+                pattern_code=spec.pattern,
+                name=spec.name,
+                centre=centre,
+                room=Room.objects.get(centre=centre, name=spec.room),
+                start=spec.start,
+                weekday=spec.weekday,
+                facilitators=[staff[name] for name in spec.facilitators],
+            )
+        groups[spec.key] = group
     return groups
 
 
@@ -289,7 +341,7 @@ def _men(  # noqa: PLR0913  (the demo's one builder of men, called twice)
                 reason=reason if target.needs_reason else None,
             )
         if groups and (status in IN_A_GROUP or status in LEFT_A_GROUP):
-            group = groups["worcester" if number % 2 else "shrewsbury"]
+            group = groups[("worcester", "shrewsbury", "rolling")[number % 3]]
             Membership.objects.create(
                 group=group,
                 referral=referral,

@@ -12,6 +12,7 @@ WIDGET_CLASSES: dict[type[forms.Widget], str] = {
     forms.Textarea: "govuk-textarea",
     forms.Select: "govuk-select",
     forms.CheckboxInput: "govuk-checkboxes__input",
+    forms.CheckboxSelectMultiple: "govuk-checkboxes__input",  # a RadioSelect too: match first
     forms.RadioSelect: "govuk-radios__input",
     forms.widgets.Input: "govuk-input",  # text, password, email, number (checkbox is matched first)
 }
@@ -34,6 +35,10 @@ class GovukFormRenderer(TemplatesSetting):
 class GovukRadioSelect(forms.RadioSelect):
     template_name = "govuk/widgets/radios.html"
     option_template_name = "govuk/widgets/radio_option.html"
+
+
+class GovukCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
+    template_name = "govuk/widgets/checkboxes.html"
 
 
 class GovukDateWidget(forms.MultiWidget):
@@ -122,7 +127,7 @@ class GovukFormMixin:
             widget = self.fields[field_name].widget if field_name else None
             if isinstance(widget, GovukDateWidget):
                 anchor = f"{anchor}_day"
-            elif isinstance(widget, forms.RadioSelect):
+            elif isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
                 anchor = f"{anchor}_0"
             summary.extend((anchor, str(message)) for message in errors)
         return summary

@@ -7,7 +7,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-from groupwork.organisation.models import Area, Office, Room
+from groupwork.organisation.models import Area, Office, Role, Room, User
 from groupwork.programmes.definition import Module, Pattern, ProgrammeDefinition
 from groupwork.programmes.models import Programme, ProgrammeVersion
 
@@ -26,10 +26,14 @@ class Weekday(models.IntegerChoices):
 
 
 class GroupQuerySet(models.QuerySet["Group"]):
-    def in_area_of(self, user: settings.AUTH_USER_MODEL) -> GroupQuerySet:  # type: ignore[valid-type]
-        if user.area_id is None:  # type: ignore[attr-defined]
+    def visible_to(self, user: User) -> GroupQuerySet:
+        """Groups of the user's area; a facilitator sees the groups they facilitate."""
+        if not user.is_authenticated or user.area_id is None:
             return self.none()
-        return self.filter(area_id=user.area_id)  # type: ignore[attr-defined]
+        in_area = self.filter(area_id=user.area_id)
+        if user.role == Role.FACILITATOR:
+            return in_area.filter(facilitators=user)
+        return in_area
 
 
 class Group(models.Model):
@@ -130,7 +134,7 @@ class Session(models.Model):
     move_reason = models.CharField(max_length=200, blank=True)
     cancel_reason = models.CharField(max_length=200, blank=True)
     register_taken_at = models.DateTimeField(null=True, blank=True)
-    facilitators = models.ManyToManyField(
+    facilitators: models.ManyToManyField[User, SessionFacilitator] = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="SessionFacilitator", related_name="sessions"
     )
 

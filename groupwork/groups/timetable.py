@@ -76,6 +76,18 @@ def next_monday(day: datetime.date) -> datetime.date:
     return day + datetime.timedelta(days=(7 - day.weekday()) % 7)
 
 
+def first_weekday_start(start: datetime.date, pattern: Pattern) -> datetime.date:
+    """The first day from `start` from which none of the pattern's days is a weekend day
+    (unless it allows weekends), so a twice-weekly group never loses a day a week."""
+    for shift in range(7):
+        day = start + datetime.timedelta(days=shift)
+        if pattern.allow_weekends or not any(
+            is_weekend(day + datetime.timedelta(days=offset)) for offset in pattern.weekday_offsets
+        ):
+            return day
+    raise NoClearDateError(f"{pattern.label} meets at a weekend whatever the weekday.")
+
+
 def weekly_slots(first: datetime.date, pattern: Pattern) -> Iterator[datetime.date]:
     """Every date the pattern meets on, from `first` (the pattern's weekday) onwards."""
     for week in range(MAX_WEEKS_SEARCHED):
@@ -152,16 +164,21 @@ def plan_module(
 
     With a block week, the block runs Monday to Friday of the week asked for (the next Monday
     if `start` is not one), or of the next clear week; weekly meetings follow from the week
-    after, on `weekday` (Monday unless given). Without one, meetings start on `start`.
+    after, on `weekday` (Monday unless given). Without one, meetings start on `start`, or on
+    the next day from which none of the pattern's days falls at a weekend (the result says so).
     """
     count = module.meetings[pattern.code]
     if module.block_week is None:
-        weekly = place_weekly(count=count, first=start, pattern=pattern, blocked=blocked)
+        weekday_start = first_weekday_start(start, pattern)
+        weekly = place_weekly(count=count, first=weekday_start, pattern=pattern, blocked=blocked)
         first = weekly[0]
+        reason = first.reason
+        if weekday_start != start:
+            reason = f"{pattern.label} would meet at a weekend from a {start:%A}"
         return Timetable(
             start=first.date,
-            start_moved_from=first.moved_from,
-            start_reason=first.reason,
+            start_moved_from=start if reason else None,
+            start_reason=reason,
             sessions=tuple(weekly),
         )
     block = module.block_week

@@ -18,6 +18,7 @@ from jsonschema import Draft202012Validator
 SCHEMA_FILE = Path(__file__).with_name("programme.schema.json")
 DEFINITIONS_DIR = Path(__file__).with_name("definitions")
 EVENING_STARTS = datetime.time(17, 0)
+SATURDAY = 5
 
 Slot = Literal["day", "evening"]
 
@@ -128,6 +129,8 @@ def read_definition_file(path: Path) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise DefinitionError([f"{path}: cannot be read ({error.strerror})"]) from error
+    except UnicodeDecodeError as error:
+        raise DefinitionError([f"byte {error.start}: not UTF-8 text"]) from error
     except json.JSONDecodeError as error:
         raise DefinitionError([f"line {error.lineno}: not valid JSON ({error.msg})"]) from error
     if not isinstance(data, dict):
@@ -164,19 +167,20 @@ def _time(text: str) -> datetime.time:
     return datetime.time.fromisoformat(text)
 
 
+def _pattern(entry: dict[str, Any]) -> Pattern:
+    return Pattern(
+        code=entry["code"],
+        label=entry["label"],
+        slot=entry["slot"],
+        starts=_time(entry["starts"]),
+        ends=_time(entry["ends"]),
+        weekday_offsets=tuple(sorted(entry["weekday_offsets"])),
+        allow_weekends=entry.get("allow_weekends", False),
+    )
+
+
 def _build(data: dict[str, Any]) -> ProgrammeDefinition:
-    patterns = {
-        entry["code"]: Pattern(
-            code=entry["code"],
-            label=entry["label"],
-            slot=entry["slot"],
-            starts=_time(entry["starts"]),
-            ends=_time(entry["ends"]),
-            weekday_offsets=tuple(sorted(entry["weekday_offsets"])),
-            allow_weekends=entry.get("allow_weekends", False),
-        )
-        for entry in data["patterns"]
-    }
+    patterns = {entry["code"]: _pattern(entry) for entry in data["patterns"]}
     modules = tuple(
         Module(
             code=entry["code"],
@@ -240,13 +244,8 @@ def _cross_checks(definition: ProgrammeDefinition, data: dict[str, Any]) -> list
     problems += _duplicates("patterns", [p["code"] for p in data["patterns"]])
     problems += _duplicates("modules", [m["code"] for m in data["modules"]])
     problems += _duplicates("pathways", [p["code"] for p in data["pathways"]])
-    for index, pattern in enumerate(definition.patterns.values()):
-        if pattern.starts >= pattern.ends:
-            problems.append(f"patterns[{index}].ends: must be after starts")
-        if (pattern.slot == "evening") != (pattern.starts >= EVENING_STARTS):
-            problems.append(
-                f"patterns[{index}].slot: {pattern.slot} does not fit a start at {pattern.starts:%H:%M}"
-            )
+    for index, entry in enumerate(data["patterns"]):
+        problems += _pattern_problems(f"patterns[{index}]", _pattern(entry))
     for index, module in enumerate(definition.modules):
         problems += _module_problems(f"modules[{index}]", module, definition)
     module_codes = {module.code: module for module in definition.modules}
@@ -255,7 +254,9 @@ def _cross_checks(definition: ProgrammeDefinition, data: dict[str, Any]) -> list
             where = f"pathways[{index}].modules[{part_index}]"
             if part.module not in module_codes:
                 problems.append(f"{where}.module: no module is called {part.module!r}")
-            elif part.sessions != "all" and part.sessions > _meeting_count(module_codes[part.module]):
+            elif part.sessions != "all" and part.sessions > _meeting_count(
+                module_codes[part.module]
+            ):
                 problems.append(f"{where}.sessions: more than the module's meetings")
     for list_name in ("questionnaire_occasions", "one_to_ones"):
         for index, occasion in enumerate(data[list_name]):
@@ -265,12 +266,31 @@ def _cross_checks(definition: ProgrammeDefinition, data: dict[str, Any]) -> list
     return problems
 
 
+def _pattern_problems(where: str, pattern: Pattern) -> list[str]:
+    problems = []
+    if pattern.starts >= pattern.ends:
+        problems.append(f"{where}.ends: must be after starts")
+    if (pattern.slot == "evening") != (pattern.starts >= EVENING_STARTS):
+        problems.append(
+            f"{where}.slot: {pattern.slot} does not fit a start at {pattern.starts:%H:%M}"
+        )
+    if not pattern.allow_weekends and not any(
+        all((weekday + offset) % 7 < SATURDAY for offset in pattern.weekday_offsets)
+        for weekday in range(7)
+    ):
+        problems.append(
+            f"{where}.weekday_offsets: meets at a weekend whatever the group's weekday "
+            "(set allow_weekends to allow it)"
+        )
+    return problems
+
+
 def _module_problems(where: str, module: Module, definition: ProgrammeDefinition) -> list[str]:
     problems = _duplicates(f"{where}.sessions", [s.number for s in module.sessions])
     for pattern_code, count in module.meetings.items():
         if pattern_code not in definition.patterns:
             problems.append(f"{where}.meetings.{pattern_code}: no pattern is called that")
-        elif len(module.weekly_sessions) % count:
+        elif not module.weekly_sessions or len(module.weekly_sessions) % count:
             problems.append(
                 f"{where}.meetings.{pattern_code}: {len(module.weekly_sessions)} weekly sessions "
                 f"do not share evenly over {count} meetings"

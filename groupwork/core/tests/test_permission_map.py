@@ -24,6 +24,22 @@ SEES_WORCESTER_MAN = {
     "chief.westmercia",
 }
 
+# Groups of the area, but a facilitator only the groups they facilitate.
+SEES_WORCESTER_GROUP = {
+    "om.worcester",
+    "om.telford",
+    "fac.worcester",
+    "spo.worcester",
+    "pm.westmercia",
+    "chief.westmercia",
+}
+
+
+def feed_token(world: World) -> str:
+    from groupwork.groups.services import feed_for  # noqa: PLC0415
+
+    return feed_for(facilitator=world.users["fac.worcester"]).token
+
 
 @dataclass(frozen=True)
 class Case:
@@ -60,6 +76,35 @@ CASES: dict[str, Case] = {
         record_visible_to=frozenset(SEES_WORCESTER_MAN),
     ),
     "audit-log": Case(lambda w: "/audit/"),
+    "programme-list": Case(lambda w: "/programmes/"),
+    "programme-detail": Case(lambda w: "/programmes/csogp/"),
+    "group-list": Case(lambda w: "/groups/"),
+    "group-create": Case(lambda w: "/groups/new/"),
+    "group-preview": Case(lambda w: "/groups/new/preview/"),
+    "group-detail": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "group-add-member": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/members/add/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "group-feed-reset": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/calendar/reset/",
+        success=302,
+        method="post",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "session-cancel": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/cancel/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "session-move": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/move/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "my-calendar": Case(lambda w: "/calendar/"),
+    "calendar-feed": Case(lambda w: f"/calendar/{feed_token(w)}.ics"),
 }
 
 

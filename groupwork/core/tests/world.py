@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from django.test import Client
 
 from groupwork.core.reference_data import ensure_reference_data
-from groupwork.groups.tests.factories import GroupFactory, MembershipFactory
+from groupwork.groups.models import Group, Session, SessionFacilitator
+from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
 from groupwork.organisation.models import Area, Role, User
 from groupwork.organisation.tests.factories import (
     AreaFactory,
@@ -49,6 +50,9 @@ class World:
     telford_referral: Referral
     former_referral: Referral
     other_area_referral: Referral
+    worcester_group: Group
+    shrewsbury_group: Group
+    worcester_session: Session
 
     @property
     def worcester_man(self) -> Participant:
@@ -104,8 +108,14 @@ def build_world() -> World:
         )
         return made
 
-    worcester_group = GroupFactory.create(area=area, facilitators=[users["fac.worcester"]])
-    shrewsbury_group = GroupFactory.create(area=area, facilitators=[users["fac.shrewsbury"]])
+    worcester_group = GroupFactory.create(
+        area=area, name="Worcester group", facilitators=[users["fac.worcester"]]
+    )
+    shrewsbury_group = GroupFactory.create(
+        area=area, name="Shrewsbury group", facilitators=[users["fac.shrewsbury"]]
+    )
+    worcester_session = SessionFactory.create(group=worcester_group, number=6)
+    SessionFacilitator.objects.create(session=worcester_session, facilitator=users["fac.worcester"])
     world = World(
         area=area,
         other_area=other_area,
@@ -114,6 +124,9 @@ def build_world() -> World:
         telford_referral=referral("om.telford"),
         former_referral=referral("om.worcester", "ended_early"),
         other_area_referral=referral("om.otherarea"),
+        worcester_group=worcester_group,
+        shrewsbury_group=shrewsbury_group,
+        worcester_session=worcester_session,
     )
     MembershipFactory.create(group=worcester_group, referral=world.worcester_referral)
     MembershipFactory.create(group=shrewsbury_group, referral=world.telford_referral)

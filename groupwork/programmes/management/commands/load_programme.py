@@ -16,9 +16,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
         try:
-            version, created = load_definition(
-                acting_user=None, data=read_definition_file(path)
-            )
+            version, created = load_definition(acting_user=None, data=read_definition_file(path))
         except DefinitionError as error:
             problems = "\n".join(f"  {problem}" for problem in error.problems)
             raise CommandError(f"{path} was not loaded:\n{problems}") from error
