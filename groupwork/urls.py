@@ -1,11 +1,13 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 from groupwork.audit import views as audit_views
 from groupwork.core import views as core_views
 from groupwork.core.admin_site import protect_admin_site
+from groupwork.groups import views as group_views
 from groupwork.organisation import views as organisation_views
 from groupwork.participants import views as participant_views
+from groupwork.programmes import views as programme_views
 from groupwork.referrals import views as referral_views
 
 protect_admin_site(admin.site)
@@ -36,5 +38,34 @@ urlpatterns = [
         name="referral-status",
     ),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path("programmes/", programme_views.programme_list, name="programme-list"),
+    path("programmes/<slug:code>/", programme_views.programme_detail, name="programme-detail"),
+    path("groups/", group_views.group_list, name="group-list"),
+    path("groups/new/", group_views.group_create, name="group-create"),
+    path("groups/new/preview/", group_views.group_preview, name="group-preview"),
+    path("groups/<int:group_id>/", group_views.group_detail, name="group-detail"),
+    path(
+        "groups/<int:group_id>/members/add/",
+        group_views.group_add_member,
+        name="group-add-member",
+    ),
+    path(
+        "groups/<int:group_id>/calendar/reset/",
+        group_views.group_feed_reset,
+        name="group-feed-reset",
+    ),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/cancel/",
+        group_views.session_cancel,
+        name="session-cancel",
+    ),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/move/",
+        group_views.session_move,
+        name="session-move",
+    ),
+    path("calendar/", group_views.my_calendar, name="my-calendar"),
+    path("calendar/<str:token>.ics", group_views.calendar_feed, name="calendar-feed"),
+    path("api/v1/", include("groupwork.api.urls")),
     path("admin/", admin.site.urls),
 ]

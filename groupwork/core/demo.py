@@ -381,5 +381,6 @@ def _referral_details(rng: random.Random, status: str) -> dict[str, object]:
         if rng.random() < 0.75  # noqa: PLR2004
         else SentenceType.LICENCE,
         "sentence_start": start,
+        "offence_category": rng.choice(["contact", "non_contact", "internet"]),
         "sentence_end": start + datetime.timedelta(weeks=rng.choice([104, 130, 156])),
     }

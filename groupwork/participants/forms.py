@@ -3,13 +3,14 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from groupwork.core.forms import GovukDateField, GovukModelForm
-from groupwork.participants.models import Participant
+from groupwork.core.forms import GovukDateField, GovukModelForm, GovukRadioSelect
+from groupwork.participants.models import Participant, Sex
 
 PARTICIPANT_FIELDS = [
     "first_name",
     "last_name",
     "date_of_birth",
+    "sex",
     "case_reference",
     "phone",
     "address",
@@ -31,6 +32,7 @@ class ParticipantForm(GovukModelForm):
         fields = PARTICIPANT_FIELDS
         labels = {
             "case_reference": "Case reference",
+            "sex": "Sex",
             "phone": "Mobile phone number",
             "needs_reading_writing_help": "Needs help with reading and writing",
             "interpreter_language": "Language for an interpreter (leave blank if none)",
@@ -45,6 +47,7 @@ class ParticipantForm(GovukModelForm):
             "case_reference": {"required": "Enter the case reference"},
         }
         widgets = {
+            "sex": GovukRadioSelect,
             "address": forms.Textarea(attrs={"rows": 3}),
             "disability_adjustments": forms.Textarea(attrs={"rows": 3}),
         }
@@ -59,6 +62,10 @@ class ParticipantForm(GovukModelForm):
         phone = self.fields["phone"].widget
         assert isinstance(phone, forms.TextInput)  # noqa: S101  (narrows the type)
         phone.input_type = "tel"  # a number keypad on phones
+
+        sex = self.fields["sex"]
+        assert isinstance(sex, forms.ChoiceField)  # noqa: S101  (narrows the type)
+        sex.choices = Sex.choices  # radios need no blank entry
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]

@@ -41,6 +41,11 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
         return self.none()
 
 
+class Sex(models.TextChoices):
+    MALE = "male", "Male"
+    FEMALE = "female", "Female"
+
+
 class Participant(models.Model):
     """A man referred to a programme. He does not sign in; staff hold his record."""
 
@@ -50,6 +55,7 @@ class Participant(models.Model):
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
     date_of_birth = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.MALE)
     phone = models.CharField(max_length=20, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)

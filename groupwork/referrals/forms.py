@@ -16,6 +16,7 @@ from groupwork.referrals.models import (
 
 REFERRAL_FIELDS = [
     "programme",
+    "offence_category",
     "report_type",
     "report_date",
     "report_author",
@@ -24,6 +25,16 @@ REFERRAL_FIELDS = [
     "sentence_end",
     "responsible_officer",
 ]
+
+
+def offence_choices() -> list[tuple[str, str]]:
+    """Offence categories of every programme's current version."""
+    choices: dict[str, str] = {}
+    for programme in Programme.objects.prefetch_related("versions"):
+        version = max(programme.versions.all(), key=lambda v: v.number, default=None)
+        if version is not None:
+            choices.update(version.parsed.offence_categories)
+    return list(choices.items())
 
 
 class ReferralForm(GovukModelForm):
@@ -36,6 +47,7 @@ class ReferralForm(GovukModelForm):
         fields = REFERRAL_FIELDS
         labels = {
             "programme": "Programme",
+            "offence_category": "Offence",
             "report_type": "Report that made the referral",
             "report_author": "Author of the report",
             "sentence_type": "Sentence",
@@ -44,6 +56,7 @@ class ReferralForm(GovukModelForm):
         widgets = {"report_type": GovukRadioSelect, "sentence_type": GovukRadioSelect}
         error_messages = {
             "programme": {"required": "Select the programme"},
+            "offence_category": {"required": "Select the offence"},
             "report_type": {"required": "Select the report that made the referral"},
             "report_author": {"required": "Enter the author of the report"},
             "sentence_type": {"required": "Select the sentence"},
@@ -70,6 +83,13 @@ class ReferralForm(GovukModelForm):
             choice_field = self.fields[name]
             assert isinstance(choice_field, forms.ChoiceField)  # noqa: S101  (narrows the type)
             choice_field.choices = choices
+        offence = forms.ChoiceField(
+            label="Offence",
+            choices=offence_choices(),
+            error_messages={"required": "Select the offence"},
+        )
+        offence.widget.attrs["class"] = "govuk-select"
+        self.fields["offence_category"] = offence
         if acting_user.role == Role.OFFENDER_MANAGER:
             # An offender manager refers men to their own caseload.
             officer_field.initial = acting_user.pk

@@ -92,6 +92,7 @@ class Referral(models.Model):
     report_date = models.DateField()
     report_author = models.CharField(max_length=120)
     sentence_type = models.CharField(max_length=20, choices=SentenceType.choices)
+    offence_category = models.CharField(max_length=40, blank=True)
     sentence_start = models.DateField()
     sentence_end = models.DateField()
     responsible_officer = models.ForeignKey(

@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from groupwork.core.access import CASE_WRITERS, Scope, allow
 from groupwork.organisation.models import User
 from groupwork.participants.forms import ParticipantForm
+from groupwork.programmes.eligibility import eligibility_problems
 from groupwork.referrals import services
 from groupwork.referrals.fetch import get_referral_for
 from groupwork.referrals.forms import ReferralForm, StatusChangeForm
@@ -24,7 +26,12 @@ def referral_create(request: HttpRequest) -> HttpResponse:
     data = request.POST or None
     participant_form = ParticipantForm(data, area_id=user.area_pk, prefix="man")
     referral_form = ReferralForm(data, acting_user=user, prefix="referral")
-    if request.method == "POST" and participant_form.is_valid() and referral_form.is_valid():
+    if (
+        request.method == "POST"
+        and participant_form.is_valid()
+        and referral_form.is_valid()
+        and eligible(participant_form, referral_form)
+    ):
         referral = services.refer_new_participant(
             acting_user=user,
             participant_details={
@@ -47,6 +54,22 @@ def referral_create(request: HttpRequest) -> HttpResponse:
             "has_errors": bool(errors),
         },
     )
+
+
+def eligible(participant_form: ParticipantForm, referral_form: ReferralForm) -> bool:
+    """Check the man against the programme's eligibility; put each reason on its field."""
+    man, referral = participant_form.cleaned_data, referral_form.cleaned_data
+    problems = eligibility_problems(
+        referral["programme"].current_version().parsed,
+        sex=man["sex"],
+        born=man["date_of_birth"],
+        offence_category=referral["offence_category"],
+        on=timezone.localdate(),
+    )
+    for field, message in problems.items():
+        form = referral_form if field == "offence_category" else participant_form
+        form.add_error(field, message)
+    return not problems
 
 
 @allow(CASE_WRITERS, scope=Scope.VISIBLE_PARTICIPANTS)

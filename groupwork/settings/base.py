@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "django.forms",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
     "groupwork.core",
     "groupwork.organisation",
     "groupwork.programmes",
@@ -37,6 +40,7 @@ INSTALLED_APPS = [
     "groupwork.referrals",
     "groupwork.groups",
     "groupwork.audit",
+    "groupwork.api",
 ]
 
 MIDDLEWARE = [
@@ -155,6 +159,27 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+}
+
+# The REST API under /api/v1/: token authentication only (no session, so no CSRF), JSON only.
+# Each view's roles come from its `Access` declaration (groupwork/api/access.py).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.TokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Groupwork API",
+    "DESCRIPTION": "Groupwork's REST API. Send `Authorization: Token <key>` with every request.",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # GOV.UK Frontend's stylesheet asks for its fonts and images at /assets/.

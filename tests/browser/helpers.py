@@ -50,6 +50,8 @@ def fill_new_referral(page: Page, man: NewMan) -> None:
     page.get_by_label("Mobile phone number").fill("07700 900123")
     page.get_by_label("Postcode").fill("WR1 1AA")
 
+    fieldset(page, "Sex").get_by_label("Male", exact=True).check()
+    page.get_by_label("Offence", exact=True).select_option(label="Contact sexual offence")
     fieldset(page, "Report that made the referral").get_by_label("Pre-sentence report").check()
     fill_date(page, "Date of the report", "1", "9", "2026")
     page.get_by_label("Author of the report").fill("P. Writer")

@@ -113,6 +113,8 @@ def project_url_patterns() -> dict[str, Any]:
     found: dict[str, Any] = {}
     for entry in get_resolver().url_patterns:
         if isinstance(entry, URLResolver):
+            if entry.namespace == "api":
+                continue  # token-authenticated: groupwork/api/tests/test_access_map.py
             assert entry.app_name == "admin", f"unexpected include: {entry}"
         elif isinstance(entry, URLPattern) and entry.name:
             found[entry.name] = entry.callback

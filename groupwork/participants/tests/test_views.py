@@ -108,6 +108,7 @@ def edit_data(world: World, **changes: str) -> dict[str, str]:
         "date_of_birth_month": str(man.date_of_birth.month),
         "date_of_birth_year": str(man.date_of_birth.year),
         "case_reference": man.case_reference,
+        "sex": "male",
         "available_daytime": "on",
     }
     data.update(changes)

@@ -19,6 +19,7 @@ class ReferralFactory(factory.django.DjangoModelFactory[Referral]):
     report_date = datetime.date(2026, 6, 1)
     report_author = "A. Writer"
     sentence_type = SentenceType.COMMUNITY_ORDER
+    offence_category = "contact"
     sentence_start = datetime.date(2026, 6, 15)
     sentence_end = datetime.date(2028, 6, 14)
     responsible_officer = factory.SubFactory(

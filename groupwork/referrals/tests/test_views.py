@@ -26,6 +26,8 @@ def referral_data(**changes: str) -> dict[str, str]:
         "man-case_reference": "wm12345",
         "man-available_daytime": "on",
         "referral-programme": "",
+        "referral-offence_category": "contact",
+        "man-sex": "male",
         "referral-report_type": "pre_sentence",
         "referral-report_date_day": "2",
         "referral-report_date_month": "11",
@@ -149,6 +151,7 @@ def test_editing_a_referral_audits_the_change(world: World) -> None:
     referral = world.worcester_referral
     data = {
         "programme": programme_id(),
+        "offence_category": "contact",
         "report_type": referral.report_type,
         "report_date_day": "1",
         "report_date_month": "6",
@@ -232,3 +235,35 @@ def test_wrong_method_is_refused(world: World) -> None:
     client = client_for(world, "om.worcester")
     assert client.delete(f"/referrals/{world.worcester_referral.pk}/status/").status_code == 405
     assert client.put("/referrals/new/").status_code == 405
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"man-sex": "female"}, "Community Sex Offender Groupwork Programme is for male"),
+        ({"man-date_of_birth_year": "2010"}, "He must be 18 or over to be referred"),
+        ({"referral-offence_category": "burglary"}, "Select a valid choice"),
+    ],
+)
+def test_a_man_the_programme_is_not_for_is_refused_with_the_reason(
+    world: World, changes: dict[str, str], message: str
+) -> None:
+    client = client_for(world, "om.worcester")
+    data = referral_data(**{"referral-programme": programme_id(), **changes})
+    response = client.post("/referrals/new/", data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not Participant.objects.filter(case_reference="WM12345").exists()
+
+
+def test_a_man_turning_eighteen_today_may_be_referred(world: World) -> None:
+    client = client_for(world, "om.worcester")
+    data = referral_data(
+        **{
+            "referral-programme": programme_id(),
+            "man-date_of_birth_day": "26",
+            "man-date_of_birth_month": "11",
+            "man-date_of_birth_year": "2008",
+        }
+    )
+    assert client.post("/referrals/new/", data).status_code == 302

@@ -1,0 +1,116 @@
+"""Every API URL, requested by every persona (with a token) and anonymously, answers as its
+`Access` declaration says: 401 without a token, 403 for a role not listed, else success.
+
+The project's permission-map test (core/tests/test_permission_map.py) covers the pages; this
+one covers the views under /api/v1/, which answer 401 rather than a redirect to sign in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.urls import URLPattern
+from rest_framework.test import APIClient
+
+from groupwork.api import urls as api_urls
+from groupwork.api.access import DeclaredAccess
+from groupwork.api.tests.conftest import token_client
+from groupwork.core.access import CASE_READERS, Access
+from groupwork.core.tests.world import PERSONAS, World
+from groupwork.organisation.models import Role
+from groupwork.organisation.tests.factories import OfficeFactory
+
+
+@dataclass(frozen=True)
+class Case:
+    url: str
+    method: str = "get"
+    body: Callable[[World], dict[str, Any]] = field(default=lambda world: {})
+    success: int = 200
+    # Personas for whom a success is a 400 instead (e.g. another area's centre named).
+    bad_input_for: frozenset[str] = frozenset()
+
+
+def preview_body(world: World) -> dict[str, Any]:
+    OfficeFactory.create(area=world.area, slug="worcester", is_group_centre=True)
+    return {
+        "programme": "csogp",
+        "module": "induction",
+        "start": "2027-01-11",
+        "pattern": "full-days",
+        "centre": "worcester",
+    }
+
+
+CASES: dict[str, Case] = {
+    "timetable-preview": Case(
+        "/api/v1/timetables/preview",
+        method="post",
+        body=preview_body,
+        bad_input_for=frozenset({"om.otherarea"}),
+    ),
+    "schema": Case("/api/v1/schema/"),
+}
+
+
+def api_url_patterns() -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for entry in api_urls.urlpatterns:
+        assert isinstance(entry, URLPattern), f"unexpected include: {entry}"
+        assert entry.name, f"unnamed API URL: {entry}"
+        found[entry.name] = entry.callback
+    return found
+
+
+def expected_status(access: Access, case: Case, persona: str | None, world: World) -> int:
+    if persona is None:
+        return 401
+    if world.users[persona].role not in access.roles:
+        return 403
+    if persona in case.bad_input_for:
+        return 400
+    return case.success
+
+
+def test_every_api_url_has_an_access_declaration_and_a_case() -> None:
+    patterns = api_url_patterns()
+    assert set(patterns) == set(CASES)
+    assert [name for name, view in patterns.items() if not hasattr(view, "access")] == []
+    assert [name for name, view in patterns.items() if view.access.public] == []
+
+
+def test_the_preview_is_for_staff_with_an_area() -> None:
+    access: Access = api_url_patterns()["timetable-preview"].access
+    assert access.roles == CASE_READERS
+    assert Role.SYSTEM_ADMIN not in access.roles
+
+
+@pytest.mark.django_db
+def test_every_persona_gets_what_the_api_map_says(world: World) -> None:
+    patterns = api_url_patterns()
+    mismatches = []
+    for name, case in CASES.items():
+        access: Access = patterns[name].access
+        body = case.body(world)
+        for persona in [None, *PERSONAS]:
+            client = token_client(world.users[persona]) if persona else APIClient()
+            response = getattr(client, case.method)(case.url, body or None, format="json")
+            expected = expected_status(access, case, persona, world)
+            if response.status_code != expected:
+                mismatches.append(
+                    f"{persona or 'anonymous'} {case.method.upper()} {name} "
+                    f"gave {response.status_code}, map says {expected}"
+                )
+    assert mismatches == []
+
+
+def test_a_view_without_a_declaration_cannot_be_registered() -> None:
+    class Undeclared(DeclaredAccess):
+        pass
+
+    with pytest.raises(ImproperlyConfigured):
+        Undeclared.as_view()
