@@ -7,7 +7,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,7 +31,9 @@ FACILITATORS = frozenset({Role.FACILITATOR})
 def get_group_for(user: User, group_id: int) -> Group:
     """A group the user may see, or 404."""
     return get_object_or_404(
-        Group.objects.visible_to(user).select_related("version__programme", "centre__area", "room"),
+        Group.objects.visible_to(user).select_related(
+            "programme", "version__programme", "centre__area", "room"
+        ),
         pk=group_id,
     )
 
@@ -88,7 +90,7 @@ def _planned_preview(form: GroupForm, user: User) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def group_create(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    form = GroupForm(request.POST or None, acting_user=user)
+    form = GroupForm(request.POST if request.method == "POST" else None, acting_user=user)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         if request.POST.get("action") == "create":
@@ -150,9 +152,7 @@ def _visible_members(group: Group, user: User) -> QuerySet[Membership]:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     user = cast(User, request.user)
     group = get_group_for(user, group_id)
-    sessions = group.sessions.prefetch_related(
-        Prefetch("staffing__facilitator", queryset=User.objects.only("first_name", "last_name"))
-    ).select_related("room")
+    sessions = group.sessions.select_related("room")
     members = list(_visible_members(group, user))
     member_count = group.memberships.current().count()
     context = {
@@ -183,11 +183,11 @@ def group_add_member(request: HttpRequest, group_id: int) -> HttpResponse:
     waiting = (
         Referral.objects.visible_to(user)
         .filter(status__in=services.JOINABLE_STATUSES, programme=group.programme)
-        .exclude(memberships__left_on__isnull=True)
+        .exclude(Exists(Membership.objects.current().filter(referral=OuterRef("pk"))))
         .select_related("participant", "status")
         .order_by("participant__last_name")
     )
-    form = AddMemberForm(request.POST or None, referrals=waiting)
+    form = AddMemberForm(request.POST if request.method == "POST" else None, referrals=waiting)
     if request.method == "POST" and form.is_valid():
         referral = form.cleaned_data["referral"]
         try:
@@ -216,7 +216,7 @@ def _session_of(user: User, group_id: int, session_id: int) -> Session:
 def session_cancel(request: HttpRequest, group_id: int, session_id: int) -> HttpResponse:
     user = cast(User, request.user)
     session = _session_of(user, group_id, session_id)
-    form = CancelSessionForm(request.POST or None)
+    form = CancelSessionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.cancel_session(
@@ -249,7 +249,11 @@ def session_move(request: HttpRequest, group_id: int, session_id: int) -> HttpRe
         "ends": session.ends,
         "room": session.room,
     }
-    form = MoveSessionForm(request.POST or None, initial=initial, centre=session.group.centre)
+    form = MoveSessionForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        centre=session.group.centre,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

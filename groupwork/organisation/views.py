@@ -23,7 +23,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}):
         next_url = ""
-    form = SignInForm(request, data=request.POST or None)
+    form = SignInForm(request, data=request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.sign_in(request=request, acting_user=form.get_user())
         return redirect(next_url or "home")
@@ -42,7 +42,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     device = services.pending_device(acting_user=user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             services.confirm_device(request=request, acting_user=user, device=device)
@@ -63,7 +63,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     if not any(devices_for_user(user)):
         return redirect("two-factor-setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:

@@ -90,7 +90,11 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
 def participant_edit(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
     user = cast(User, request.user)
     participant = get_participant_for(user, participant_id)
-    form = ParticipantForm(request.POST or None, instance=participant, area_id=participant.area_id)
+    form = ParticipantForm(
+        request.POST if request.method == "POST" else None,
+        instance=participant,
+        area_id=participant.area_id,
+    )
     if request.method == "POST" and form.is_valid():
         services.update_participant(
             acting_user=user,

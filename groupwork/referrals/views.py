@@ -23,7 +23,7 @@ from groupwork.referrals.forms import ReferralForm, StatusChangeForm
 @require_http_methods(["GET", "POST"])
 def referral_create(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    data = request.POST or None
+    data = request.POST if request.method == "POST" else None
     participant_form = ParticipantForm(data, area_id=user.area_pk, prefix="man")
     referral_form = ReferralForm(data, acting_user=user, prefix="referral")
     if (
@@ -77,7 +77,9 @@ def eligible(participant_form: ParticipantForm, referral_form: ReferralForm) -> 
 def referral_edit(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     user = cast(User, request.user)
     referral = get_referral_for(user, referral_id)
-    form = ReferralForm(request.POST or None, instance=referral, acting_user=user)
+    form = ReferralForm(
+        request.POST if request.method == "POST" else None, instance=referral, acting_user=user
+    )
     if request.method == "POST" and form.is_valid():
         services.update_referral(
             acting_user=user,
@@ -98,7 +100,7 @@ def referral_edit(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
 def referral_status(request: HttpRequest, referral_id: uuid.UUID) -> HttpResponse:
     user = cast(User, request.user)
     referral = get_referral_for(user, referral_id)
-    form = StatusChangeForm(request.POST or None, referral=referral)
+    form = StatusChangeForm(request.POST if request.method == "POST" else None, referral=referral)
     if request.method == "POST" and form.is_valid():
         try:
             services.change_status(

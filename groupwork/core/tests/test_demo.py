@@ -106,3 +106,19 @@ def test_demo_officers_see_only_their_own_men() -> None:
     assert not Participant.objects.visible_to(User.objects.get(username="om.otherarea")).filter(
         area__slug="west-mercia"
     )
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_has_groups_with_timetables_at_both_centres() -> None:
+    from groupwork.groups.models import Group  # noqa: PLC0415
+
+    load()
+    groups = Group.objects.filter(area__slug="west-mercia")
+    assert {group.centre.town for group in groups} == {"Worcester", "Shrewsbury"}
+    assert {group.kind for group in groups} == {"closed", "rolling"}
+    for group in groups:
+        assert group.sessions.count() >= 10  # full days: 5 block + 5 weekly
+        assert group.facilitators.count() == 2
+    shrewsbury = groups.get(centre__town="Shrewsbury")
+    moved = shrewsbury.sessions.exclude(move_reason="")
+    assert moved.filter(move_reason__contains="Christmas").exists()
