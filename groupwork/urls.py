@@ -64,6 +64,11 @@ urlpatterns = [
         group_views.session_move,
         name="session-move",
     ),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/cover/",
+        group_views.session_cover,
+        name="session-cover",
+    ),
     path("calendar/", group_views.my_calendar, name="my-calendar"),
     path("calendar/<str:token>.ics", group_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include("groupwork.api.urls")),

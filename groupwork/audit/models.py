@@ -25,6 +25,7 @@ class Action(models.TextChoices):
     GROUP_MEMBER_ADDED = "group_member_added", "Added a man to a group"
     SESSION_CANCELLED = "session_cancelled", "Cancelled a session"
     SESSION_RESCHEDULED = "session_rescheduled", "Moved a session"
+    SESSION_STAFF_CHANGED = "session_staff_changed", "Changed a session's facilitators"
     CALENDAR_FEED_RESET = "calendar_feed_reset", "Changed a calendar feed address"
 
 

@@ -207,3 +207,28 @@ class AddMemberForm(GovukForm):
         field = self.fields["referral"]
         assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
         field.queryset = referrals
+
+
+class CoverForm(GovukForm):
+    replaced = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Facilitator who cannot come",
+        widget=GovukRadioSelect,
+        empty_label=None,
+        error_messages={"required": "Select who cannot come"},
+    )
+    cover = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Cover facilitator",
+        empty_label=None,
+        error_messages={"required": "Select the cover facilitator"},
+    )
+
+    def __init__(
+        self, *args: Any, on_session: QuerySet[User], others: QuerySet[User], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        for name, choices in (("replaced", on_session), ("cover", others)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)  # noqa: S101  (narrows the type)
+            field.queryset = choices

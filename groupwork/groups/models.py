@@ -90,6 +90,9 @@ class Membership(models.Model):
     )
     joined_on = models.DateField()
     left_on = models.DateField(null=True, blank=True)
+    # For a rolling group: the group's session numbers he starts and finishes at.
+    first_session = models.PositiveIntegerField(null=True, blank=True)
+    last_session = models.PositiveIntegerField(null=True, blank=True)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -240,23 +240,35 @@ def add_member(*, acting_user: User, group: Group, referral: Referral) -> Member
             )
         if Membership.objects.current().filter(referral=referral).exists():
             raise ValidationError("He already has a place in a group.")
+        joined_on, first_session, last_session = _joining_point(group, referral)
         membership = Membership.objects.create(
-            group=group, referral=referral, joined_on=_joining_date(group)
+            group=group,
+            referral=referral,
+            joined_on=joined_on,
+            first_session=first_session,
+            last_session=last_session,
         )
         record_event(
             acting_user=acting_user,
             action=Action.GROUP_MEMBER_ADDED,
             subject=membership,
             participant=referral.participant,
-            new_values={"group": group.name, "joined_on": membership.joined_on.isoformat()},
+            new_values={
+                "group": group.name,
+                "joined_on": membership.joined_on.isoformat(),
+                "last_session": last_session,
+            },
         )
     return membership
 
 
-def _joining_date(group: Group) -> datetime.date:
-    """A closed group's start; for a rolling group, its next session at a join point."""
+def _joining_point(
+    group: Group, referral: Referral
+) -> tuple[datetime.date, int | None, int | None]:
+    """When he joins: a closed group's start; for a rolling group, its next session at a join
+    point, with the session he leaves after once his pathway's meetings are done."""
     if group.kind == GroupKind.CLOSED:
-        return group.start_date
+        return group.start_date, None, None
     module = group.module_definition
     meetings = module.meetings[group.pattern]
     upcoming = group.sessions.filter(
@@ -264,8 +276,66 @@ def _joining_date(group: Group) -> datetime.date:
     ).order_by("number")
     for session in upcoming:
         if (session.number - 1) % meetings + 1 in module.join_points:
-            return session.date
+            needed = _meetings_needed(group, referral, meetings)
+            return session.date, session.number, session.number + needed - 1
     raise ValidationError("The group has no join point in its timetable yet.")
+
+
+def _meetings_needed(group: Group, referral: Referral, meetings: int) -> int:
+    """The meetings of this module his pathway needs; all of them until he has a pathway."""
+    for pathway in group.definition.pathways:
+        if pathway.code == referral.pathway:
+            for part in pathway.modules:
+                if part.module == group.module:
+                    return meetings if part.sessions == "all" else part.sessions
+    return meetings
+
+
+def extend_rolling_timetable(group: Group, *, weeks_ahead: int = ROLLING_WEEKS_AHEAD) -> int:
+    """Add sessions so a rolling group is timetabled `weeks_ahead` weeks past today.
+    Returns how many were added; running it again adds none."""
+    if group.kind != GroupKind.ROLLING:
+        return 0
+    horizon = timezone.localdate() + datetime.timedelta(weeks=weeks_ahead)
+    with transaction.atomic():
+        group = Group.objects.select_for_update().select_related("centre__area").get(pk=group.pk)
+        last = group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("-number").first()
+        if last is None or last.date >= horizon:
+            return 0
+        pattern = group.pattern_definition
+        after_last = area_blocked_days(group.centre.area)
+
+        def blocked(day: datetime.date) -> str | None:
+            return "already timetabled" if day <= last.date else after_last(day)
+
+        weeks = (horizon - last.date).days // 7
+        planned = [
+            item
+            for item in place_weekly(
+                count=weeks * len(pattern.weekday_offsets),
+                first=_first_weekly_slot(group),
+                pattern=pattern,
+                blocked=blocked,
+                first_number=last.number + 1,
+            )
+            if item.date <= horizon
+        ]
+        planned = [
+            PlannedSession(
+                number=item.number,
+                date=item.date,
+                starts=item.starts,
+                ends=item.ends,
+                kind="weekly",
+                moved_from=item.moved_from
+                if item.moved_from and item.moved_from > last.date
+                else None,
+                reason=item.reason if item.moved_from and item.moved_from > last.date else None,
+            )
+            for item in planned
+        ]
+        _create_sessions(group, planned, list(group.facilitators.all()))
+    return len(planned)
 
 
 def cancel_session(*, acting_user: User, session: Session, reason: str) -> Session:
@@ -419,6 +489,41 @@ def reschedule_session(
             old_values=old,
             new_values={"date": date.isoformat(), "starts": f"{starts:%H:%M}"},
             detail={"reason": reason},
+        )
+    return session
+
+
+def cover_facilitator(
+    *, acting_user: User, session: Session, replaced: User, cover: User
+) -> Session:
+    """Put a cover facilitator in one session in place of one of its facilitators."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("group").get(pk=session.pk)
+        if session.is_cancelled or session.register_taken_at:
+            raise ValidationError("This session can no longer change.")
+        seats = {seat.facilitator_id: seat for seat in session.staffing.all()}
+        if replaced.pk not in seats:
+            raise ValidationError({"replaced": f"{replaced} is not in this session."})
+        if cover.pk in seats:
+            raise ValidationError({"cover": f"{cover} is already in this session."})
+        if cover.role != Role.FACILITATOR or cover.area_id != session.group.area_id:
+            raise ValidationError({"cover": f"{cover} is not a facilitator in this area."})
+        clashes = find_clashes(
+            slots=[Slot(session.date, session.starts, session.ends)],
+            facilitators=[cover],
+            room=None,
+            ignore_sessions=[session.pk],
+        )
+        if clashes:
+            raise ValidationError(clashes)
+        seats[replaced.pk].delete()
+        SessionFacilitator.objects.create(session=session, facilitator=cover, is_cover=True)
+        record_event(
+            acting_user=acting_user,
+            action=Action.SESSION_STAFF_CHANGED,
+            subject=session,
+            old_values={"facilitator": replaced.username},
+            new_values={"facilitator": cover.username, "cover": True},
         )
     return session
 

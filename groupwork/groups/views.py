@@ -16,7 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from groupwork.core.access import CASE_READERS, Scope, allow, public
 from groupwork.groups import services
 from groupwork.groups.calendar import session_calendar
-from groupwork.groups.forms import AddMemberForm, CancelSessionForm, GroupForm, MoveSessionForm
+from groupwork.groups.forms import (
+    AddMemberForm,
+    CancelSessionForm,
+    CoverForm,
+    GroupForm,
+    MoveSessionForm,
+)
 from groupwork.groups.models import CalendarFeed, Group, Membership, Session, SessionStatus
 from groupwork.groups.planning import PlanningError
 from groupwork.groups.timetable import NoClearDateError
@@ -152,7 +158,7 @@ def _visible_members(group: Group, user: User) -> QuerySet[Membership]:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     user = cast(User, request.user)
     group = get_group_for(user, group_id)
-    sessions = group.sessions.select_related("room")
+    sessions = group.sessions.select_related("room").prefetch_related("staffing__facilitator")
     members = list(_visible_members(group, user))
     member_count = group.memberships.current().count()
     context = {
@@ -274,6 +280,40 @@ def session_move(request: HttpRequest, group_id: int, session_id: int) -> HttpRe
     return render(
         request,
         "groups/session_move.html",
+        {"session": session, "form": form, "errors": form.error_summary()},
+    )
+
+
+@allow(PLANNERS, scope=Scope.AREA_GROUPS)
+@require_http_methods(["GET", "POST"])
+def session_cover(request: HttpRequest, group_id: int, session_id: int) -> HttpResponse:
+    user = cast(User, request.user)
+    session = _session_of(user, group_id, session_id)
+    on_session = User.objects.filter(sessions=session)
+    others = User.objects.filter(
+        area_id=user.area_pk, role=Role.FACILITATOR, is_active=True
+    ).exclude(sessions=session)
+    form = CoverForm(
+        request.POST if request.method == "POST" else None, on_session=on_session, others=others
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.cover_facilitator(
+                acting_user=user,
+                session=session,
+                replaced=form.cleaned_data["replaced"],
+                cover=form.cleaned_data["cover"],
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request, f"{form.cleaned_data['cover']} covers session {session.number}."
+            )
+            return redirect("group-detail", group_id=group_id)
+    return render(
+        request,
+        "groups/session_cover.html",
         {"session": session, "form": form, "errors": form.error_summary()},
     )
 

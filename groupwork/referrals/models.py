@@ -93,6 +93,9 @@ class Referral(models.Model):
     report_author = models.CharField(max_length=120)
     sentence_type = models.CharField(max_length=20, choices=SentenceType.choices)
     offence_category = models.CharField(max_length=40, blank=True)
+    # How much of the programme he needs: a pathway code of the programme's definition,
+    # decided at assessment; blank until then.
+    pathway = models.CharField(max_length=40, blank=True)
     sentence_start = models.DateField()
     sentence_end = models.DateField()
     responsible_officer = models.ForeignKey(

@@ -103,6 +103,10 @@ CASES: dict[str, Case] = {
         lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/move/",
         record_visible_to=frozenset(SEES_WORCESTER_GROUP),
     ),
+    "session-cover": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/cover/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
     "my-calendar": Case(lambda w: "/calendar/"),
     "calendar-feed": Case(lambda w: f"/calendar/{feed_token(w)}.ics"),
 }

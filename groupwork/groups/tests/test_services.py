@@ -171,6 +171,84 @@ def test_a_rolling_group_is_joined_at_a_join_point(
     )
     # Join points are sessions 1, 11, 21...; session 11 is ten weeks after 5 January.
     assert membership.joined_on == datetime.date(2027, 3, 16)
+    # No pathway yet: all 80 meetings of the longer-term group.
+    assert (membership.first_session, membership.last_session) == (11, 90)
+    medium = ReferralFactory.create(
+        participant__area=world.area, status_id="awaiting_allocation", pathway="medium"
+    )
+    place = services.add_member(
+        acting_user=world.users["pm.westmercia"], group=group, referral=medium
+    )
+    assert (place.first_session, place.last_session) == (11, 50)
+
+
+def test_rolling_timetables_are_extended_ahead_and_only_once(
+    world: World, centre: Office, room: Room, time_machine: Any
+) -> None:
+    time_machine.move_to("2027-01-04 09:00 +0000", tick=False)
+    group = make_group(
+        world,
+        centre,
+        room,
+        name="Longer-term",
+        module_code="longer-term",
+        pattern_code="evenings",
+        start=datetime.date(2027, 1, 5),
+        weekday=1,
+    )
+    assert services.extend_rolling_timetable(group) == 0
+    time_machine.move_to("2027-03-01 09:00 +0000", tick=False)
+    added = services.extend_rolling_timetable(group)
+    assert added == 8
+    assert services.extend_rolling_timetable(group) == 0
+    dates = [s.date for s in scheduled(group)]
+    assert [s.number for s in scheduled(group)] == list(range(1, 21))
+    assert all((later - earlier).days % 7 == 0 for earlier, later in zip(dates, dates[1:]))
+    assert max(dates) <= datetime.date(2027, 5, 24)
+
+
+def test_a_cover_facilitator_takes_one_seat(world: World, centre: Office, room: Room) -> None:
+    group = make_group(world, centre, room)
+    session = group.sessions.get(number=6)
+    cover = UserFactory.create(role="facilitator", area=world.area, first_name="Cover")
+    services.cover_facilitator(
+        acting_user=world.users["pm.westmercia"],
+        session=session,
+        replaced=world.users["fac.worcester"],
+        cover=cover,
+    )
+    seats = {(seat.facilitator, seat.is_cover) for seat in session.staffing.all()}
+    assert seats == {(world.users["fac.shrewsbury"], False), (cover, True)}
+    assert (
+        group.sessions.get(number=7)
+        .staffing.filter(facilitator=world.users["fac.worcester"])
+        .exists()
+    )
+
+
+def test_a_cover_who_is_booked_elsewhere_is_refused(
+    world: World, centre: Office, room: Room
+) -> None:
+    group = make_group(world, centre, room)
+    busy = UserFactory.create(role="facilitator", area=world.area, first_name="Busy")
+    other = make_group(
+        world,
+        centre,
+        Room.objects.create(centre=centre, name="Room 2"),
+        name="Other",
+        facilitators=[busy, UserFactory.create(role="facilitator", area=world.area)],
+        start=datetime.date(2027, 2, 1),
+    )
+    clash_day = other.sessions.get(number=1).date
+    session = group.sessions.filter(date=clash_day).first()
+    assert session is not None
+    with pytest.raises(ValidationError, match="is already booked for Other, session 1"):
+        services.cover_facilitator(
+            acting_user=world.users["pm.westmercia"],
+            session=session,
+            replaced=world.users["fac.worcester"],
+            cover=busy,
+        )
 
 
 def test_cancelling_a_session_moves_it_and_every_later_one(

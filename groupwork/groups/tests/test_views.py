@@ -103,7 +103,7 @@ def group_with(world: World, sessions: int, members: int) -> Group:
 
 
 GROUP_LIST_QUERIES = 8
-GROUP_PAGE_QUERIES = 12
+GROUP_PAGE_QUERIES = 14
 
 
 def test_the_group_list_query_count_does_not_grow(
