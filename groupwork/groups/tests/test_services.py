@@ -1,6 +1,7 @@
 """Making groups: timetables, clashes, places, cancelling and moving sessions, feeds."""
 
 import datetime
+import itertools
 from typing import Any
 
 import icalendar
@@ -203,7 +204,7 @@ def test_rolling_timetables_are_extended_ahead_and_only_once(
     assert services.extend_rolling_timetable(group) == 0
     dates = [s.date for s in scheduled(group)]
     assert [s.number for s in scheduled(group)] == list(range(1, 21))
-    assert all((later - earlier).days % 7 == 0 for earlier, later in zip(dates, dates[1:]))
+    assert all((later - earlier).days % 7 == 0 for earlier, later in itertools.pairwise(dates))
     assert max(dates) <= datetime.date(2027, 5, 24)
 
 
