@@ -68,7 +68,10 @@ class GroupForm(GovukForm):
     )
     start = GovukDateField(
         label="Start date",
-        help_text="A block week starts on the Monday of the week you choose.",
+        help_text=(
+            "A block week runs Monday to Friday. "
+            "If you choose another day, it starts the Monday after."
+        ),
     )
     weekday = forms.TypedChoiceField(
         label="Day of the week for weekly sessions",

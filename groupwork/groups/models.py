@@ -75,6 +75,10 @@ class Group(models.Model):
     def pattern_definition(self) -> Pattern:
         return self.definition.patterns[self.pattern]
 
+    @property
+    def pattern_label(self) -> str:
+        return self.pattern_definition.label
+
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
     def current(self) -> MembershipQuerySet:

@@ -50,7 +50,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     groups = (
         Group.objects.visible_to(user)
-        .select_related("programme", "centre", "room")
+        .select_related("programme", "version", "centre", "room")
         .prefetch_related("facilitators")
         .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
         .order_by("centre__name", "start_date", "name")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cached_property
+from typing import Any
 
 from django.db import models
 
@@ -43,4 +44,14 @@ class ProgrammeVersion(models.Model):
 
     @cached_property
     def parsed(self) -> ProgrammeDefinition:
-        return parse_definition(self.definition)
+        return _parsed_by_checksum(self.checksum, self.definition)
+
+
+_PARSED: dict[str, ProgrammeDefinition] = {}
+
+
+def _parsed_by_checksum(checksum: str, data: dict[str, Any]) -> ProgrammeDefinition:
+    """Parse each stored definition once a process: a version's content never changes."""
+    if checksum not in _PARSED:
+        _PARSED[checksum] = parse_definition(data)
+    return _PARSED[checksum]
