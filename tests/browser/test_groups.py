@@ -465,3 +465,49 @@ def test_programme_page_calendar_and_groups_for_other_staff(
     expect(page).to_have_url(re.compile(r"/sign-in/"))
     sign_in("chief.westmercia")
     read_the_groups_as_chief_officer(page, group, pair(world), assert_accessible)
+
+
+def test_move_cover_and_place_pages_for_a_session(
+    page: Page,
+    live_server: Any,
+    world: Any,
+    centre: Office,
+    sign_in: SignIn,
+    assert_accessible: AssertAccessible,
+) -> None:
+    """The programme manager moves a session, books cover for another and gives a man a
+    place, with axe on every page, errors included."""
+    group = make_group(world, centre, datetime.date(2027, 1, 4))
+    cover = UserFactory.create(
+        role=Role.FACILITATOR, area=world.area, first_name="Cora", last_name="Vale"
+    )
+    sign_in("pm.westmercia")
+    page.goto(f"{live_server.url}/groups/{group.pk}/")
+    timetable_rows = body_rows(timetable(page))
+
+    timetable_rows.nth(7).get_by_role("link", name=re.compile("^Move")).click()
+    expect(page.get_by_role("heading", name="Move session 8")).to_be_visible()
+    assert_accessible(page)
+    fill_date(page, "New date", "26", "3", "2027")
+    page.get_by_label("Why is it moving?").fill("Room needed")
+    page.get_by_role("button", name="Move the session").click()
+    expect(error_summary(page)).to_contain_text("Good Friday")
+    assert_accessible(page)
+    fill_date(page, "New date", "24", "3", "2027")
+    page.get_by_role("button", name="Move the session").click()
+    expect(page.get_by_text("Session 8 has moved.")).to_be_visible()
+
+    body_rows(timetable(page)).nth(9).get_by_role("link", name=re.compile("^Cover")).click()
+    expect(page.get_by_role("heading", name=re.compile("^Cover for session"))).to_be_visible()
+    assert_accessible(page)
+    fieldset(page, "Facilitator who cannot come").get_by_label(
+        world.users["fac.worcester"].get_full_name()
+    ).check()
+    page.get_by_label("Cover facilitator").select_option(label="Cora Vale")
+    page.get_by_role("button", name="Book the cover").click()
+    expect(page.get_by_text("Cora Vale covers session")).to_be_visible()
+    assert SessionFacilitator.objects.filter(facilitator=cover, is_cover=True).count() == 1
+
+    page.get_by_role("link", name="Give a man a place").click()
+    expect(page.get_by_role("heading", name="Give a man a place")).to_be_visible()
+    assert_accessible(page)
