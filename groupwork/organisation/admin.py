@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from groupwork.organisation.models import Area, Office, Team, User
+from groupwork.organisation.models import Area, ClosureDay, Office, Room, Team, User
 
 
 @admin.register(Area)
@@ -11,8 +11,21 @@ class AreaAdmin(admin.ModelAdmin[Area]):
 
 @admin.register(Office)
 class OfficeAdmin(admin.ModelAdmin[Office]):
-    list_display = ["name", "area", "town", "phone", "is_staff_office", "is_group_centre"]
+    list_display = ["name", "slug", "area", "town", "phone", "is_staff_office", "is_group_centre"]
     list_filter = ["area"]
+
+
+@admin.register(Room)
+class RoomAdmin(admin.ModelAdmin[Room]):
+    list_display = ["name", "centre"]
+    list_filter = ["centre__area"]
+
+
+@admin.register(ClosureDay)
+class ClosureDayAdmin(admin.ModelAdmin[ClosureDay]):
+    list_display = ["date", "reason", "area"]
+    list_filter = ["area"]
+    date_hierarchy = "date"
 
 
 @admin.register(Team)

@@ -178,3 +178,11 @@ def test_the_admin_site_is_for_system_administrators_only(world: World) -> None:
         assert response.status_code == expected, persona
     anonymous = Client().get("/admin/", follow=True)
     assert anonymous.redirect_chain[-1][0].startswith("/sign-in/")
+
+
+@pytest.mark.django_db
+def test_a_system_administrator_can_set_closure_days_and_rooms(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["admin"])
+    for page in ["/admin/organisation/closureday/add/", "/admin/organisation/room/add/"]:
+        assert client.get(page).status_code == 200
