@@ -17,15 +17,18 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CHROMIUM := /usr/bin/chromium
+# The system libraries WeasyPrint (PDF letters) loads at run time.
+WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k referral -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help venv node chromium run lint typecheck test lock
+.PHONY: help venv node chromium weasyprint-libs run lint typecheck test lock
 
 help:
 	@echo "make venv       create .venv and install requirements.lock (hash-checked)"
 	@echo "make node       npm ci (govuk-frontend) into node_modules/"
 	@echo "make chromium   apt-get install chromium if $(CHROMIUM) is missing"
+	@echo "make weasyprint-libs  apt-get install the PDF libraries WeasyPrint needs, if missing"
 	@echo "make run        migrate, load demo data, runserver 127.0.0.1:8000"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make typecheck  mypy (strict, django-stubs)"
@@ -54,7 +57,24 @@ chromium:
 		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; \
 	fi
 
-run: venv node_modules/.installed
+weasyprint-libs:
+	@missing=""; \
+	for pkg in $(WEASYPRINT_DEBS); do \
+		status="$$(dpkg -s $$pkg 2>/dev/null || true)"; \
+		case "$$status" in \
+			*"Status: install ok installed"*) ;; \
+			*) missing="$$missing $$pkg" ;; \
+		esac; \
+	done; \
+	if [ -z "$$missing" ]; then \
+		echo "weasyprint-libs: $(WEASYPRINT_DEBS) present"; \
+	else \
+		if [ "$$(id -u)" -eq 0 ]; then sudo=""; else sudo="sudo"; fi; \
+		$$sudo apt-get update && \
+		$$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $$missing; \
+	fi
+
+run: venv node_modules/.installed weasyprint-libs
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_demo
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
@@ -67,7 +87,7 @@ typecheck: venv
 	$(BIN)/mypy .
 
 # Prerequisites run left to right, so lint and typecheck fail fast before pytest.
-test: venv node_modules/.installed chromium lint typecheck
+test: venv node_modules/.installed chromium weasyprint-libs lint typecheck
 	$(BIN)/pytest -n auto $(PYTEST_ARGS)
 
 lock:

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from groupwork.assessment import views as assessment_views
 from groupwork.audit import views as audit_views
 from groupwork.core import views as core_views
 from groupwork.core.admin_site import protect_admin_site
@@ -38,6 +39,29 @@ urlpatterns = [
         name="referral-status",
     ),
     path("audit/", audit_views.audit_log, name="audit-log"),
+    path(
+        "referrals/<uuid:referral_id>/questionnaires/new/",
+        assessment_views.questionnaire_start,
+        name="questionnaire-start",
+    ),
+    path("referrals/<uuid:referral_id>/risk/", assessment_views.risk_score, name="risk-score"),
+    path(
+        "referrals/<uuid:referral_id>/pathway/",
+        assessment_views.pathway_decision,
+        name="pathway-decision",
+    ),
+    path(
+        "questionnaires/<uuid:administration_id>/",
+        assessment_views.questionnaire,
+        name="questionnaire",
+    ),
+    path(
+        "questionnaires/<uuid:administration_id>/kiosk/",
+        assessment_views.kiosk_open,
+        name="kiosk-open",
+    ),
+    path("kiosk/", assessment_views.kiosk, name="kiosk"),
+    path("kiosk/close/", assessment_views.kiosk_close, name="kiosk-close"),
     path("programmes/", programme_views.programme_list, name="programme-list"),
     path("programmes/<slug:code>/", programme_views.programme_detail, name="programme-detail"),
     path("groups/", group_views.group_list, name="group-list"),

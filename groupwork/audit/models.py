@@ -27,6 +27,16 @@ class Action(models.TextChoices):
     SESSION_RESCHEDULED = "session_rescheduled", "Moved a session"
     SESSION_STAFF_CHANGED = "session_staff_changed", "Changed a session's facilitators"
     CALENDAR_FEED_RESET = "calendar_feed_reset", "Changed a calendar feed address"
+    INSTRUMENT_LOADED = "instrument_loaded", "Loaded a questionnaire"
+    QUESTIONNAIRE_STARTED = "questionnaire_started", "Started a questionnaire"
+    QUESTIONNAIRE_ANSWERED = "questionnaire_answered", "Saved questionnaire answers"
+    QUESTIONNAIRE_COMPLETED = "questionnaire_completed", "Finished a questionnaire"
+    KIOSK_OPENED = "kiosk_opened", "Opened a questionnaire kiosk"
+    KIOSK_CLOSED = "kiosk_closed", "Closed a questionnaire kiosk"
+    RISK_SCORED = "risk_scored", "Scored risk"
+    PATHWAY_DECIDED = "pathway_decided", "Decided a pathway"
+    ALLOCATION_PROPOSED = "allocation_proposed", "Ran the allocation optimiser"
+    ALLOCATION_CONFIRMED = "allocation_confirmed", "Confirmed allocations"
 
 
 class AuditEvent(models.Model):

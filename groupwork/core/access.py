@@ -30,6 +30,7 @@ class Scope(StrEnum):
     AREA_AUDIT = "audit events of the user's area (all areas for a system administrator)"
     AREA_GROUPS = "groups of the user's area; a facilitator's own groups (Group.objects.visible_to)"
     PROGRAMMES = "programme definitions, which hold no personal data"
+    KIOSK = "the one questionnaire the kiosk was opened for (kept in the session)"
     CALENDAR_FEED = "the sessions of the calendar feed whose secret address was given"
 
 

@@ -11,7 +11,7 @@ from groupwork.organisation.models import Role
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if user is None or not user.is_authenticated or "kiosk_administration" in request.session:
         return {}
     items = []
     if user.role in CASE_READERS:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from groupwork.core.reference_data import ensure_reference_data
+from groupwork.core.reference_data import ensure_reference_data, load_shipped_definitions
 from groupwork.groups import services as group_services
 from groupwork.groups.models import Group, Membership
 from groupwork.organisation.models import Area, ClosureDay, Office, Role, Room, Team, User
@@ -110,6 +110,7 @@ def load_demo() -> list[User]:
     """Build the demo area. Returns the demo accounts, for printing."""
     with transaction.atomic():
         ensure_reference_data()
+        load_shipped_definitions()
         west_mercia = _west_mercia()
         northmoor = _northmoor()
         staff = {

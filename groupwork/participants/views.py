@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from groupwork.assessment.progress import referral_assessment
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
@@ -81,7 +82,12 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
     return render(
         request,
         "participants/detail.html",
-        {"participant": participant, "referrals": referrals, "can_edit": user.role in CASE_WRITERS},
+        {
+            "participant": participant,
+            "referrals": [(referral, referral_assessment(referral)) for referral in referrals],
+            "can_edit": user.role in CASE_WRITERS,
+            "can_assess": user.role in CASE_WRITERS | {Role.FACILITATOR},
+        },
     )
 
 

@@ -118,6 +118,20 @@ class ProgrammeDefinition:
                 return module
         raise KeyError(code)
 
+    def pathway_for(self, risk: str, need: str) -> str | None:
+        """The pathway the first matching rule gives, or None when no rule matches."""
+        for rule in self.raw.get("pathway_rules", []):
+            if risk in rule["risk"] and need in rule["need"]:
+                pathway: str = rule["pathway"]
+                return pathway
+        return None
+
+    def pathway(self, code: str) -> Pathway:
+        for pathway in self.pathways:
+            if pathway.code == code:
+                return pathway
+        raise KeyError(code)
+
     @property
     def group_rules(self) -> list[dict[str, str]]:
         rules: list[dict[str, str]] = self.raw["group_rules"]
@@ -258,6 +272,10 @@ def _cross_checks(definition: ProgrammeDefinition, data: dict[str, Any]) -> list
                 module_codes[part.module]
             ):
                 problems.append(f"{where}.sessions: more than the module's meetings")
+    pathway_codes = {pathway.code for pathway in definition.pathways}
+    for index, rule in enumerate(data.get("pathway_rules", [])):
+        if rule["pathway"] not in pathway_codes:
+            problems.append(f"pathway_rules[{index}].pathway: no pathway is called that")
     for list_name in ("questionnaire_occasions", "one_to_ones"):
         for index, occasion in enumerate(data[list_name]):
             where = f"{list_name}[{index}]"

@@ -40,7 +40,9 @@ INSTALLED_APPS = [
     "groupwork.referrals",
     "groupwork.groups",
     "groupwork.audit",
+    "groupwork.assessment",
     "groupwork.api",
+    "groupwork.letters",
 ]
 
 MIDDLEWARE = [
@@ -52,6 +54,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "groupwork.organisation.middleware.TwoFactorMiddleware",
+    "groupwork.assessment.middleware.KioskMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",

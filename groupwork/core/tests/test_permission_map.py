@@ -108,6 +108,31 @@ CASES: dict[str, Case] = {
         record_visible_to=frozenset(SEES_WORCESTER_GROUP),
     ),
     "my-calendar": Case(lambda w: "/calendar/"),
+    "questionnaire-start": Case(
+        lambda w: f"/referrals/{w.worcester_referral.pk}/questionnaires/new/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "risk-score": Case(
+        lambda w: f"/referrals/{w.worcester_referral.pk}/risk/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "pathway-decision": Case(
+        lambda w: f"/referrals/{w.worcester_referral.pk}/pathway/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "questionnaire": Case(
+        lambda w: f"/questionnaires/{w.worcester_administration.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "kiosk-open": Case(
+        lambda w: f"/questionnaires/{w.worcester_administration.pk}/kiosk/",
+        success=302,
+        method="post",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    # Without a kiosk opened in the session the kiosk sends staff to their start page.
+    "kiosk": Case(lambda w: "/kiosk/", success=302),
+    "kiosk-close": Case(lambda w: "/kiosk/close/"),
     "calendar-feed": Case(lambda w: f"/calendar/{feed_token(w)}.ics"),
 }
 

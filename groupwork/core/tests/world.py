@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.test import Client
 
+from groupwork.assessment.models import Administration, InstrumentVersion
 from groupwork.core.reference_data import ensure_reference_data
 from groupwork.groups.models import Group, Session, SessionFacilitator
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
@@ -53,6 +54,7 @@ class World:
     worcester_group: Group
     shrewsbury_group: Group
     worcester_session: Session
+    worcester_administration: Administration
 
     @property
     def worcester_man(self) -> Participant:
@@ -116,17 +118,24 @@ def build_world() -> World:
     )
     worcester_session = SessionFactory.create(group=worcester_group, number=6)
     SessionFacilitator.objects.create(session=worcester_session, facilitator=users["fac.worcester"])
+    worcester_referral = referral("om.worcester")
     world = World(
         area=area,
         other_area=other_area,
         users=users,
-        worcester_referral=referral("om.worcester"),
+        worcester_referral=worcester_referral,
         telford_referral=referral("om.telford"),
         former_referral=referral("om.worcester", "ended_early"),
         other_area_referral=referral("om.otherarea"),
         worcester_group=worcester_group,
         shrewsbury_group=shrewsbury_group,
         worcester_session=worcester_session,
+        worcester_administration=Administration.objects.create(
+            referral=worcester_referral,
+            occasion="pre-programme",
+            version=InstrumentVersion.objects.get(instrument__code="demo-coping"),
+            started_by=users["om.worcester"],
+        ),
     )
     MembershipFactory.create(group=worcester_group, referral=world.worcester_referral)
     MembershipFactory.create(group=shrewsbury_group, referral=world.telford_referral)

@@ -1,0 +1,200 @@
+"""Questionnaires given to men, their answers and scores; risk scores; pathway decisions."""
+
+from __future__ import annotations
+
+import uuid
+from functools import cached_property
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+from groupwork.assessment.instrument import Instrument as InstrumentDefinition
+from groupwork.assessment.instrument import parse_instrument
+
+
+class Instrument(models.Model):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def current_version(self) -> InstrumentVersion:
+        return self.versions.order_by("-number")[0]
+
+
+class InstrumentVersion(models.Model):
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["instrument", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["instrument", "number"], name="one_instrument_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument.code} version {self.number}"
+
+    @cached_property
+    def parsed(self) -> InstrumentDefinition:
+        return _parsed(self.checksum, self.definition)
+
+
+_PARSED: dict[str, InstrumentDefinition] = {}
+
+
+def _parsed(checksum: str, data: dict[str, Any]) -> InstrumentDefinition:
+    if checksum not in _PARSED:
+        _PARSED[checksum] = parse_instrument(data)
+    return _PARSED[checksum]
+
+
+class Assistance(models.TextChoices):
+    READ_ALOUD = "read_aloud", "Questions read aloud"
+    SCRIBED = "scribed", "Answers written down for him"
+    INTERPRETER = "interpreter", "Interpreter"
+
+
+class Mode(models.TextChoices):
+    STAFF = "staff", "Answers entered by staff with him"
+    PAPER = "paper", "Answers copied from a paper form"
+    KIOSK = "kiosk", "Answered on a centre device (kiosk)"
+
+
+class AdministrationStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", "Started"
+    COMPLETED = "completed", "Completed"
+
+
+class Administration(models.Model):
+    """One sitting of one questionnaire, for one referral on one occasion."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="administrations"
+    )
+    occasion = models.CharField(max_length=40)
+    version = models.ForeignKey(InstrumentVersion, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.STAFF)
+    status = models.CharField(
+        max_length=12,
+        choices=AdministrationStatus.choices,
+        default=AdministrationStatus.IN_PROGRESS,
+    )
+    assistance = models.JSONField(default=list, blank=True)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.version} for {self.referral} ({self.occasion})"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == AdministrationStatus.COMPLETED
+
+    def answers_by_item(self) -> dict[int, int | None]:
+        return {answer.item: answer.value for answer in self.answers.all()}
+
+
+class Answer(models.Model):
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="answers"
+    )
+    item = models.PositiveIntegerField()
+    value = models.IntegerField(null=True, blank=True)  # None: he chose not to answer
+    answered_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["item"]
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "item"], name="one_answer_an_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item}: {self.value}"
+
+
+class ScaleScore(models.Model):
+    """A scale's score, kept with the instrument version that scored it."""
+
+    administration = models.ForeignKey(
+        Administration, on_delete=models.CASCADE, related_name="scores"
+    )
+    scale = models.CharField(max_length=40)
+    score = models.FloatField(null=True)
+    answered = models.PositiveIntegerField()
+    shows_need = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["scale"]
+        constraints = [
+            models.UniqueConstraint(fields=["administration", "scale"], name="one_score_a_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scale}: {self.score}"
+
+
+class RiskScore(models.Model):
+    """A Risk Matrix 2000/S score with the inputs it came from and who scored it."""
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="risk_scores"
+    )
+    inputs = models.JSONField()
+    step1_points = models.PositiveSmallIntegerField()
+    step1_category = models.CharField(max_length=20)
+    aggravating_factors = models.PositiveSmallIntegerField()
+    category = models.CharField(max_length=20)
+    scored_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    scored_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-scored_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"RM2000/S {self.category}"
+
+
+class PathwayDecision(models.Model):
+    """How much of the programme a man needs, and what the decision was based on."""
+
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="pathway_decisions"
+    )
+    pathway = models.CharField(max_length=40)
+    proposed_pathway = models.CharField(max_length=40)
+    risk_category = models.CharField(max_length=20)
+    need = models.CharField(max_length=10)
+    basis = models.JSONField(default=dict)
+    overridden = models.BooleanField(default=False)
+    reason = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-decided_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.pathway} for {self.referral}"
