@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -141,7 +142,7 @@ def keyed_value(instrument: Instrument, item: Item, value: int) -> int:
     return instrument.lowest + instrument.highest - value if item.reverse else value
 
 
-def score(instrument: Instrument, answers: dict[int, int | None]) -> list[ScaleResult]:
+def score(instrument: Instrument, answers: Mapping[int, int | None]) -> list[ScaleResult]:
     """Each scale's score. A sum with some answers missing is prorated from the answered
     items' mean; more missing than the scale allows leaves it unscored."""
     by_number = {item.number: item for item in instrument.items}

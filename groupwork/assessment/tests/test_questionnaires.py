@@ -13,7 +13,7 @@ from groupwork.audit.models import Action, AuditEvent
 from groupwork.core.tests.world import World, client_for
 
 pytestmark = pytest.mark.django_db
-ALL_A_LOT = {n: 3 for n in range(1, 9)}
+ALL_A_LOT: dict[int, int | None] = {n: 3 for n in range(1, 9)}
 # Every answer at the struggling end, reverse-keyed items included: each scale scores 0.
 STRUGGLING: dict[int, int | None] = {1: 0, 2: 3, 3: 0, 4: 3, 5: 0, 6: 3, 7: 0, 8: 3}
 RISK_INPUTS = {
@@ -225,7 +225,8 @@ def test_the_pathway_follows_risk_and_need_and_a_manager_may_override(world: Wor
 
 def test_the_record_shows_scores_and_change_across_occasions(world: World) -> None:
     finish(world, STRUGGLING)
-    finish(world, {1: 3, 2: 0, 3: 3, 4: 0, 5: 3, 6: 0, 7: 3, 8: 0}, occasion="end-of-programme")
+    thriving: dict[int, int | None] = {1: 3, 2: 0, 3: 3, 4: 0, 5: 3, 6: 0, 7: 3, 8: 0}
+    finish(world, thriving, occasion="end-of-programme")
     response = client_for(world, "om.worcester").get(f"/participants/{world.worcester_man.pk}/")
     body = response.content.decode()
     assert "Change across occasions" in body
