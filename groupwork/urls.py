@@ -1,11 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from groupwork.allocation import views as allocation_views
 from groupwork.assessment import views as assessment_views
 from groupwork.audit import views as audit_views
 from groupwork.core import views as core_views
 from groupwork.core.admin_site import protect_admin_site
 from groupwork.groups import views as group_views
+from groupwork.letters import views as letter_views
 from groupwork.organisation import views as organisation_views
 from groupwork.participants import views as participant_views
 from groupwork.programmes import views as programme_views
@@ -61,6 +63,15 @@ urlpatterns = [
         name="kiosk-open",
     ),
     path("kiosk/", assessment_views.kiosk, name="kiosk"),
+    path("waiting-list/", allocation_views.waiting_list, name="waiting-list"),
+    path("allocation/", allocation_views.allocation_run, name="allocation-run"),
+    path("allocation/<int:run_id>/", allocation_views.allocation_review, name="allocation-review"),
+    path(
+        "participants/<uuid:participant_id>/keep-apart/",
+        allocation_views.keep_apart,
+        name="keep-apart",
+    ),
+    path("letters/<int:letter_id>/", letter_views.letter_pdf, name="letter"),
     path("kiosk/close/", assessment_views.kiosk_close, name="kiosk-close"),
     path("programmes/", programme_views.programme_list, name="programme-list"),
     path("programmes/<slug:code>/", programme_views.programme_detail, name="programme-detail"),

@@ -5,8 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import Direction
 from rest_framework import serializers
 
+from groupwork.assessment.reliable_change import DIRECTIONS, ReliableChange
+from groupwork.assessment.risk import CATEGORIES, Rm2000Result
 from groupwork.groups.timetable import PlannedSession, Timetable
 from groupwork.organisation.models import Office
 from groupwork.programmes.definition import ProgrammeDefinition
@@ -100,3 +105,97 @@ class TimetableSerializer(serializers.Serializer[Timetable]):
         allow_null=True, help_text="Why the start moved from the date asked for."
     )
     sessions = PlannedSessionSerializer(many=True)
+
+
+class Rm2000InputSerializer(serializers.Serializer[None]):
+    """A man's Risk Matrix 2000/S items. The scale's rules are checked by `score_rm2000`."""
+
+    age_at_commencement_of_risk = serializers.IntegerField(
+        help_text="His age at commencement of risk, as the scoring guide defines it: 18 or over."
+    )
+    sexual_appearances = serializers.IntegerField(
+        help_text="Sentencing occasions for a sexual offence, this one included: 1 or more."
+    )
+    criminal_appearances = serializers.IntegerField(
+        help_text="Sentencing occasions for any offence: 0 or more."
+    )
+    male_victim = serializers.BooleanField(help_text="Any sexual offence against a male.")
+    stranger_victim = serializers.BooleanField(help_text="Any sexual offence against a stranger.")
+    single = serializers.BooleanField(help_text="Single: never married.")
+    non_contact = serializers.BooleanField(help_text="Any non-contact sexual offence.")
+
+    def create(self, validated_data: Any) -> None:
+        raise NotImplementedError
+
+    def update(self, instance: None, validated_data: Any) -> None:
+        raise NotImplementedError
+
+
+class RiskCategoryField(serializers.ChoiceField):
+    """A Risk Matrix 2000/S category, lowest first."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=CATEGORIES, **kwargs)
+
+
+class RiskCategorySchema(OpenApiSerializerFieldExtension):  # type: ignore[no-untyped-call]
+    """Every RiskCategoryField refers to one `RiskCategoryEnum` in the schema, rather than an
+    enum per field name (which drf-spectacular warns of: one choice set, two names)."""
+
+    target_class = RiskCategoryField
+
+    def get_name(self) -> str:
+        return "RiskCategoryEnum"
+
+    def map_serializer_field(self, auto_schema: AutoSchema, direction: Direction) -> Any:
+        return {"type": "string", "enum": list(CATEGORIES)}
+
+
+class Rm2000ResultSerializer(serializers.Serializer[Rm2000Result]):
+    step1_points = serializers.IntegerField(
+        help_text="Step 1: points for age, sexual and criminal appearances (0 to 6)."
+    )
+    step1_category = RiskCategoryField(help_text="Step 1's category, from its points.")
+    aggravating_factors = serializers.IntegerField(
+        help_text="Step 2: how many of the four aggravating factors are present (0 to 4)."
+    )
+    category = RiskCategoryField(
+        help_text="The risk category: Step 1's, one level higher for 2 or 3 aggravating "
+        "factors, two for 4, never above `very high`.",
+    )
+
+
+class ReliableChangeInputSerializer(serializers.Serializer[None]):
+    """Two scores on one scale, and the scale's SD and reliability."""
+
+    pre = serializers.FloatField(help_text="The score on the earlier occasion.")
+    post = serializers.FloatField(help_text="The score on the later occasion.")
+    sd = serializers.FloatField(
+        help_text="The scale's standard deviation (of its norm or pre-treatment group): more "
+        "than 0."
+    )
+    reliability = serializers.FloatField(
+        help_text="The scale's reliability (e.g. Cronbach's alpha): at least 0, less than 1."
+    )
+    higher_is_better = serializers.BooleanField(
+        help_text="Whether a higher score on this scale is the better one."
+    )
+
+    def create(self, validated_data: Any) -> None:
+        raise NotImplementedError
+
+    def update(self, instance: None, validated_data: Any) -> None:
+        raise NotImplementedError
+
+
+class ReliableChangeSerializer(serializers.Serializer[ReliableChange]):
+    rci = serializers.FloatField(
+        help_text="The Reliable Change Index: (post - pre) / S_diff, S_diff = sqrt(2 * SEm^2), "
+        "SEm = sd * sqrt(1 - reliability)."
+    )
+    reliable = serializers.BooleanField(help_text="Whether |rci| is more than 1.96 (p < .05).")
+    direction = serializers.ChoiceField(
+        choices=DIRECTIONS,
+        help_text="`improved` or `deteriorated` when the change is reliable, given which way "
+        "is better; otherwise `no reliable change`.",
+    )

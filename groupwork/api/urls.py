@@ -8,5 +8,11 @@ app_name = "api"
 
 urlpatterns = [
     path("timetables/preview", views.TimetablePreview.as_view(), name="timetable-preview"),
+    path("risk/rm2000", views.RiskMatrix2000.as_view(), name="risk-rm2000"),
+    path(
+        "assessment/reliable-change",
+        views.ReliableChangeIndex.as_view(),
+        name="assessment-reliable-change",
+    ),
     path("schema/", views.Schema.as_view(), name="schema"),
 ]

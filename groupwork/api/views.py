@@ -12,7 +12,16 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from groupwork.api.access import DeclaredAccess, area_of, signed_in_user
-from groupwork.api.serializers import TimetablePreviewSerializer, TimetableSerializer
+from groupwork.api.serializers import (
+    ReliableChangeInputSerializer,
+    ReliableChangeSerializer,
+    Rm2000InputSerializer,
+    Rm2000ResultSerializer,
+    TimetablePreviewSerializer,
+    TimetableSerializer,
+)
+from groupwork.assessment.reliable_change import ReliableChangeInputError, reliable_change
+from groupwork.assessment.risk import Rm2000InputError, Rm2000Inputs, score_rm2000
 from groupwork.core.access import ALL_STAFF, CASE_READERS, Access, Scope
 from groupwork.groups.planning import PlanningError, preview_timetable
 from groupwork.groups.timetable import NoClearDateError
@@ -76,3 +85,72 @@ class Schema(DeclaredAccess, SpectacularAPIView):
     """The OpenAPI 3 schema: YAML, or JSON with `?format=json`."""
 
     access = Access(roles=ALL_STAFF, scope=Scope.NONE)
+
+
+def field_errors(example: dict[str, list[str]]) -> OpenApiResponse:
+    """A 400 like FIELD_ERRORS, with an example from the view's own fields."""
+    return OpenApiResponse(
+        response={**FIELD_ERRORS.response, "example": example},
+        description=FIELD_ERRORS.description,
+    )
+
+
+class RiskMatrix2000(DeclaredAccess):
+    # As the timetable preview: staff of an area. It scores the values sent and reads and
+    # saves no record, so there is nothing to scope or audit.
+    access = Access(roles=CASE_READERS, scope=Scope.NONE)
+
+    @extend_schema(
+        operation_id="risk_rm2000",
+        summary="Score Risk Matrix 2000/S",
+        description="Step 1 points and category from age at commencement of risk, sexual and "
+        "criminal appearances; Step 2 raises the category for aggravating factors (Thornton "
+        "2007). For men aged 18 or over with a sexual conviction. Saves nothing.",
+        request=Rm2000InputSerializer,
+        responses={
+            200: Rm2000ResultSerializer,
+            400: field_errors({"sexual_appearances": ["Sexual appearances must be 1 or more."]}),
+            401: NOT_SIGNED_IN,
+            403: NOT_ALLOWED,
+        },
+        tags=["risk"],
+    )
+    def post(self, request: Request) -> Response:
+        area_of(signed_in_user(request))
+        given = Rm2000InputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            result = score_rm2000(Rm2000Inputs(**given.validated_data))
+        except Rm2000InputError as error:
+            raise ValidationError({error.field: [str(error)]}) from error
+        return Response(Rm2000ResultSerializer(result).data)
+
+
+class ReliableChangeIndex(DeclaredAccess):
+    # As the timetable preview: staff of an area. Works on the numbers sent; saves nothing.
+    access = Access(roles=CASE_READERS, scope=Scope.NONE)
+
+    @extend_schema(
+        operation_id="assessment_reliable_change",
+        summary="Reliable change between two scores",
+        description="Jacobson & Truax (1991): SEm = sd * sqrt(1 - reliability); "
+        "S_diff = sqrt(2 * SEm^2); RCI = (post - pre) / S_diff; |RCI| > 1.96 is reliable "
+        "change. Saves nothing.",
+        request=ReliableChangeInputSerializer,
+        responses={
+            200: ReliableChangeSerializer,
+            400: field_errors({"sd": ["The standard deviation must be more than 0."]}),
+            401: NOT_SIGNED_IN,
+            403: NOT_ALLOWED,
+        },
+        tags=["assessment"],
+    )
+    def post(self, request: Request) -> Response:
+        area_of(signed_in_user(request))
+        given = ReliableChangeInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        try:
+            result = reliable_change(**given.validated_data)
+        except ReliableChangeInputError as error:
+            raise ValidationError({error.field: [str(error)]}) from error
+        return Response(ReliableChangeSerializer(result).data)

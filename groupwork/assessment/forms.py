@@ -112,7 +112,7 @@ class KioskCloseForm(GovukForm):
 class RiskForm(GovukForm):
     age_at_commencement_of_risk = forms.IntegerField(
         label="Age at commencement of risk",
-        help_text="His age when the most recent sexual offence of this sentence was committed.",
+        help_text="His age when he is next at risk in the community, as the scoring guide says.",
         error_messages={"required": "Enter his age at commencement of risk"},
     )
     sexual_appearances = forms.IntegerField(

@@ -37,6 +37,8 @@ class Action(models.TextChoices):
     PATHWAY_DECIDED = "pathway_decided", "Decided a pathway"
     ALLOCATION_PROPOSED = "allocation_proposed", "Ran the allocation optimiser"
     ALLOCATION_CONFIRMED = "allocation_confirmed", "Confirmed allocations"
+    LETTER_WRITTEN = "letter_written", "Wrote a letter"
+    KEEP_APART_RECORDED = "keep_apart_recorded", "Recorded men to keep apart"
 
 
 class AuditEvent(models.Model):

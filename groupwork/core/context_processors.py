@@ -20,6 +20,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("referral-create", "New referral"))
     if user.role in CASE_READERS:
         items.append(("group-list", "Groups"))
+    if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
+        items.append(("waiting-list", "Waiting list"))
     if user.role == Role.FACILITATOR:
         items.append(("my-calendar", "My calendar"))
     items.append(("programme-list", "Programmes"))

@@ -13,14 +13,28 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils.text import slugify
 
-from groupwork.core.reference_data import ensure_reference_data, load_shipped_definitions
+from groupwork.allocation.models import KeepApart
+from groupwork.assessment import services as assessment_services
+from groupwork.assessment.models import InstrumentVersion
+from groupwork.core.reference_data import (
+    DEMO_INSTRUMENT,
+    ensure_reference_data,
+    load_shipped_definitions,
+)
 from groupwork.groups import services as group_services
 from groupwork.groups.models import Group, Membership
+from groupwork.letters.services import issue_allocation_letter
 from groupwork.organisation.models import Area, ClosureDay, Office, Role, Room, Team, User
 from groupwork.participants.models import Participant
 from groupwork.programmes.models import Programme
 from groupwork.referrals import services as referral_services
-from groupwork.referrals.models import ReferralStatus, ReportType, SentenceType, StatusReason
+from groupwork.referrals.models import (
+    Referral,
+    ReferralStatus,
+    ReportType,
+    SentenceType,
+    StatusReason,
+)
 
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105  (published demo password; DEBUG only)
 SEED = 20261126
@@ -129,6 +143,8 @@ def load_demo() -> list[User]:
             groups=groups,
             rng=rng,
         )
+        _waiting_list_cases(west_mercia, staff)
+        _letters(west_mercia)
         _men(northmoor, prefix="NM", count=5, officers=[staff["om.otherarea"]], groups={}, rng=rng)
     return [staff[name] for name in DEMO_LOGINS]
 
@@ -262,6 +278,12 @@ DEMO_GROUPS = [
     GroupSpec("rolling", "Worcester longer-term group, Tuesday evenings", "longer-term",
               "evenings", "Worcester Group Centre", "Room 2", datetime.date(2026, 11, 3), 1,
               ("fac.worcester", "fac.shrewsbury")),
+    GroupSpec("january", "Worcester Induction, January 2027", "induction", "half-days",
+              "Worcester Group Centre", "Room 1", datetime.date(2027, 1, 18), 0,
+              ("fac.worcester", "fac.telford")),
+    GroupSpec("april", "Shrewsbury Induction, April 2027 (evenings)", "induction", "evenings",
+              "Shrewsbury Group Centre", "Group room", datetime.date(2027, 4, 26), 2,
+              ("fac.shrewsbury", "fac.telford")),
 ]  # fmt: skip
 CENTRE_ROOMS = {
     "Worcester Group Centre": ["Room 1", "Room 2"],
@@ -341,6 +363,7 @@ def _men(  # noqa: PLR0913  (the demo's one builder of men, called twice)
                 to_status=target,
                 reason=reason if target.needs_reason else None,
             )
+        _assess(referral, status, officer, rng)
         if groups and (status in IN_A_GROUP or status in LEFT_A_GROUP):
             group = groups[("worcester", "shrewsbury", "rolling")[number % 3]]
             Membership.objects.create(
@@ -385,3 +408,98 @@ def _referral_details(rng: random.Random, status: str) -> dict[str, object]:
         "offence_category": rng.choice(["contact", "non_contact", "internet"]),
         "sentence_end": start + datetime.timedelta(weeks=rng.choice([104, 130, 156])),
     }
+
+
+ASSESSED = {"awaiting_allocation", "allocated", "on_programme", "completed", "ended_early"}
+OCCASIONS_BY_STATUS = {
+    "on_programme": ["pre-programme", "post-induction"],
+    "completed": ["pre-programme", "post-induction", "end-of-programme"],
+}
+
+
+def _assess(referral: Referral, status: str, officer: User, rng: random.Random) -> None:
+    """Questionnaires, risk and pathway as far as his referral has gone."""
+    version = InstrumentVersion.objects.get(instrument__code=DEMO_INSTRUMENT)
+    items = [item.number for item in version.parsed.items]
+    if status == "awaiting_assessment":
+        started = assessment_services.start_administration(
+            acting_user=officer,
+            referral=referral,
+            occasion="pre-programme",
+            version=version,
+            mode="staff",
+        )
+        answers: dict[int, int | None] = {n: rng.randint(0, 3) for n in items[:3]}
+        assessment_services.save_answers(
+            acting_user=officer, administration=started, answers=dict(answers)
+        )
+        return
+    if status not in ASSESSED:
+        return
+    for step, occasion in enumerate(OCCASIONS_BY_STATUS.get(status, ["pre-programme"])):
+        sitting = assessment_services.start_administration(
+            acting_user=officer, referral=referral, occasion=occasion, version=version, mode="staff"
+        )
+        # Later occasions lean towards coping better, as men who finish often do.
+        answers: dict[int, int | None] = {n: _answer(rng, n, step) for n in items}
+        assessment_services.save_answers(
+            acting_user=officer,
+            administration=sitting,
+            answers=dict(answers),
+            assistance=["read_aloud"] if referral.participant.needs_reading_writing_help else [],
+            assisted_by=officer if referral.participant.needs_reading_writing_help else None,
+        )
+        assessment_services.complete_administration(acting_user=officer, administration=sitting)
+    assessment_services.record_risk_score(
+        acting_user=officer,
+        referral=referral,
+        inputs={
+            "age_at_commencement_of_risk": rng.randint(19, 60),
+            "sexual_appearances": rng.choice([1, 1, 1, 2, 3]),
+            "criminal_appearances": rng.randint(1, 6),
+            "male_victim": rng.random() < 0.2,  # noqa: PLR2004
+            "stranger_victim": rng.random() < 0.3,  # noqa: PLR2004
+            "single": rng.random() < 0.5,  # noqa: PLR2004
+            "non_contact": rng.random() < 0.3,  # noqa: PLR2004
+        },
+    )
+    assessment_services.decide_pathway(acting_user=officer, referral=referral)
+
+
+def _answer(rng: random.Random, item: int, step: int) -> int:
+    coping = min(3, rng.randint(0, 2) + step)
+    return 3 - coping if item % 2 == 0 else coping  # even items are reverse keyed
+
+
+def _letters(area: Area) -> None:
+    """The letter each man with a place was sent."""
+    for membership in Membership.objects.current().filter(
+        group__area=area, referral__status_id="allocated", referral__letters__isnull=True
+    ):
+        issue_allocation_letter(
+            acting_user=membership.referral.responsible_officer, membership=membership
+        )
+
+
+def _waiting_list_cases(area: Area, staff: dict[str, User]) -> None:
+    """Two waiting men who must be kept apart, and one whose sentence ends too soon."""
+    waiting = list(
+        Referral.objects.filter(participant__area=area, status_id="awaiting_allocation")
+        .select_related("participant", "responsible_officer")
+        .order_by("participant__case_reference")
+    )
+    if len(waiting) < 3:  # noqa: PLR2004  (the demo has six waiting men)
+        return
+    first, second, short = waiting[0], waiting[1], waiting[2]
+    KeepApart.objects.get_or_create(
+        first=first.participant,
+        second=second.participant,
+        defaults={"reason": "Co-defendants", "recorded_by": staff["pm.westmercia"]},
+    )
+    ends_soon = datetime.date(2027, 6, 30)
+    if short.sentence_end != ends_soon:
+        referral_services.update_referral(
+            acting_user=short.responsible_officer,
+            referral=short,
+            changes={"sentence_end": ends_soon},
+        )

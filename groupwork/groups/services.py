@@ -240,6 +240,7 @@ def add_member(*, acting_user: User, group: Group, referral: Referral) -> Member
             )
         if Membership.objects.current().filter(referral=referral).exists():
             raise ValidationError("He already has a place in a group.")
+        _check_keep_apart(group, referral)
         joined_on, first_session, last_session = _joining_point(group, referral)
         membership = Membership.objects.create(
             group=group,
@@ -260,6 +261,18 @@ def add_member(*, acting_user: User, group: Group, referral: Referral) -> Member
             },
         )
     return membership
+
+
+def _check_keep_apart(group: Group, referral: Referral) -> None:
+    from groupwork.allocation.models import KeepApart  # noqa: PLC0415  (apps import each other)
+
+    members = group.memberships.current().values("referral__participant_id")
+    man = referral.participant_id
+    pair = KeepApart.objects.filter(
+        Q(first_id=man, second_id__in=members) | Q(second_id=man, first_id__in=members)
+    ).first()
+    if pair is not None:
+        raise ValidationError(f"He must be kept apart from a man in this group: {pair.reason}.")
 
 
 def _joining_point(

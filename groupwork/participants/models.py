@@ -65,6 +65,12 @@ class Participant(models.Model):
     work_pattern = models.CharField(max_length=200, blank=True)
     available_daytime = models.BooleanField(default=True)
     available_evening = models.BooleanField(default=False)
+    centres = models.ManyToManyField(
+        "organisation.Office",
+        blank=True,
+        related_name="+",
+        help_text="Group centres he can get to. None chosen means any centre in his area.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -10,10 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from groupwork.allocation.services import caseload_forecasts
 from groupwork.assessment.progress import referral_assessment
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
+from groupwork.letters.models import Letter
 from groupwork.organisation.models import Role, User
 from groupwork.participants import services
 from groupwork.participants.fetch import get_participant_for
@@ -50,10 +52,17 @@ def caseload(request: HttpRequest) -> HttpResponse:
         )
     else:
         record_event(acting_user=user, action=Action.CASELOAD_VIEWED, detail={"page": page.number})
+    current = [p.referrals.all()[0] for p in page.object_list if p.referrals.all()]
+    at_risk = {
+        referral_id: forecast
+        for referral_id, forecast in caseload_forecasts(current, user.area_id).items()
+        if forecast.at_risk
+    }
     return render(
         request,
         "participants/caseload.html",
         {
+            "at_risk": at_risk,
             "page": page,
             "query": query,
             "heading": "Your caseload"
@@ -87,6 +96,9 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
             "referrals": [(referral, referral_assessment(referral)) for referral in referrals],
             "can_edit": user.role in CASE_WRITERS,
             "can_assess": user.role in CASE_WRITERS | {Role.FACILITATOR},
+            "letters": Letter.objects.filter(referral__participant=participant).only(
+                "pk", "kind", "created_at", "referral_id"
+            ),
         },
     )
 

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "groupwork.groups",
     "groupwork.audit",
     "groupwork.assessment",
+    "groupwork.allocation",
     "groupwork.api",
     "groupwork.letters",
 ]
@@ -162,6 +163,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint and its font library report every step of a letter at INFO.
+    "loggers": {
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # The REST API under /api/v1/: token authentication only (no session, so no CSRF), JSON only.

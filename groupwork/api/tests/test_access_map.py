@@ -46,12 +46,32 @@ def preview_body(world: World) -> dict[str, Any]:
     }
 
 
+def rm2000_body(world: World) -> dict[str, Any]:
+    return {
+        "age_at_commencement_of_risk": 30,
+        "sexual_appearances": 2,
+        "criminal_appearances": 3,
+        "male_victim": False,
+        "stranger_victim": True,
+        "single": True,
+        "non_contact": False,
+    }
+
+
+def reliable_change_body(world: World) -> dict[str, Any]:
+    return {"pre": 30, "post": 19, "sd": 7.5, "reliability": 0.75, "higher_is_better": False}
+
+
 CASES: dict[str, Case] = {
     "timetable-preview": Case(
         "/api/v1/timetables/preview",
         method="post",
         body=preview_body,
         bad_input_for=frozenset({"om.otherarea"}),
+    ),
+    "risk-rm2000": Case("/api/v1/risk/rm2000", method="post", body=rm2000_body),
+    "assessment-reliable-change": Case(
+        "/api/v1/assessment/reliable-change", method="post", body=reliable_change_body
     ),
     "schema": Case("/api/v1/schema/"),
 }
@@ -85,6 +105,13 @@ def test_every_api_url_has_an_access_declaration_and_a_case() -> None:
 
 def test_the_preview_is_for_staff_with_an_area() -> None:
     access: Access = api_url_patterns()["timetable-preview"].access
+    assert access.roles == CASE_READERS
+    assert Role.SYSTEM_ADMIN not in access.roles
+
+
+@pytest.mark.parametrize("name", ["risk-rm2000", "assessment-reliable-change"])
+def test_the_calculators_are_for_staff_with_an_area(name: str) -> None:
+    access: Access = api_url_patterns()[name].access
     assert access.roles == CASE_READERS
     assert Role.SYSTEM_ADMIN not in access.roles
 

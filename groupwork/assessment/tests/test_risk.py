@@ -355,6 +355,11 @@ def test_step2_only_ever_raises_and_by_at_most_two(case: Rm2000Inputs) -> None:
     assert 0 <= result.step1_points <= 6
 
 
+def inputs_with(case: Rm2000Inputs, field: str, value: object) -> Rm2000Inputs:
+    change: dict[str, Any] = {field: value}
+    return dataclasses.replace(case, **change)
+
+
 @given(
     valid_inputs,
     st.sampled_from(["age_at_commencement_of_risk", "sexual_appearances", "criminal_appearances"]),
@@ -366,7 +371,7 @@ def test_any_value_below_a_factors_minimum_is_refused(
     minimum = {"age_at_commencement_of_risk": 18, "sexual_appearances": 1}.get(field, 0)
 
     with pytest.raises(Rm2000InputError) as refused:
-        score_rm2000(dataclasses.replace(case, **{field: minimum + below}))
+        score_rm2000(inputs_with(case, field, minimum + below))
 
     assert refused.value.field == field
 
@@ -392,7 +397,7 @@ def test_the_shipped_table_is_the_one_scored() -> None:
 
 def broken(path: list[str | int], value: Any) -> dict[str, Any]:
     raw = copy.deepcopy(table_json())
-    target = raw
+    target: Any = raw
     for step in path[:-1]:
         target = target[step]
     target[path[-1]] = value

@@ -119,6 +119,29 @@ def test_the_demo_has_groups_with_timetables_at_both_centres() -> None:
     for group in groups:
         assert group.sessions.count() >= 10  # full days: 5 block + 5 weekly
         assert group.facilitators.count() == 2
-    shrewsbury = groups.get(centre__town="Shrewsbury")
+    shrewsbury = groups.get(name="Shrewsbury Induction, October 2026")
     moved = shrewsbury.sessions.exclude(move_reason="")
     assert moved.filter(move_reason__contains="Christmas").exists()
+
+
+@override_settings(DEBUG=True)
+def test_the_demo_shows_assessment_and_the_waiting_list() -> None:
+    from groupwork.allocation.models import KeepApart  # noqa: PLC0415
+    from groupwork.assessment.models import Administration, PathwayDecision  # noqa: PLC0415
+    from groupwork.letters.models import Letter  # noqa: PLC0415
+
+    load()
+    occasions = set(
+        Administration.objects.filter(status="completed").values_list("occasion", flat=True)
+    )
+    assert occasions == {"pre-programme", "post-induction", "end-of-programme"}
+    assert Administration.objects.filter(status="in_progress").exists()
+    assert PathwayDecision.objects.exists()
+    assert KeepApart.objects.exists()
+    assert Letter.objects.exists()
+    officer = Referral.objects.filter(
+        status_id="awaiting_allocation", sentence_end="2027-06-30"
+    ).values_list("responsible_officer__username", flat=True)[0]
+    client = Client()
+    client.force_login(User.objects.get(username=officer))
+    assert "At risk" in client.get("/participants/?page=1").content.decode()

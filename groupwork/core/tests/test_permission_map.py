@@ -35,6 +35,31 @@ SEES_WORCESTER_GROUP = {
 }
 
 
+def allocation_run(world: World) -> int:
+    from groupwork.allocation.models import AllocationRun  # noqa: PLC0415
+
+    run, _ = AllocationRun.objects.get_or_create(
+        area=world.area,
+        programme=world.worcester_referral.programme,
+        defaults={
+            "proposal": {"status": "optimal", "placements": [], "unplaced": []},
+            "created_by": world.users["pm.westmercia"],
+        },
+    )
+    return run.pk
+
+
+def letter_for_worcester_man(world: World) -> int:
+    from groupwork.letters.models import Letter  # noqa: PLC0415
+
+    letter, _ = Letter.objects.get_or_create(
+        referral=world.worcester_referral,
+        kind="allocation",
+        defaults={"pdf": b"%PDF-1.7", "created_by": world.users["pm.westmercia"]},
+    )
+    return letter.pk
+
+
 def feed_token(world: World) -> str:
     from groupwork.groups.services import feed_for  # noqa: PLC0415
 
@@ -133,6 +158,18 @@ CASES: dict[str, Case] = {
     # Without a kiosk opened in the session the kiosk sends staff to their start page.
     "kiosk": Case(lambda w: "/kiosk/", success=302),
     "kiosk-close": Case(lambda w: "/kiosk/close/"),
+    "waiting-list": Case(lambda w: "/waiting-list/"),
+    # Running the optimiser stores a proposal and shows it.
+    "allocation-run": Case(lambda w: "/allocation/", success=302, method="post"),
+    "allocation-review": Case(lambda w: f"/allocation/{allocation_run(w)}/"),
+    "keep-apart": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/keep-apart/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "letter": Case(
+        lambda w: f"/letters/{letter_for_worcester_man(w)}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
     "calendar-feed": Case(lambda w: f"/calendar/{feed_token(w)}.ics"),
 }
 

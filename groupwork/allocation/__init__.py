@@ -1,0 +1,1 @@
+"""The allocation optimiser: pure rules (CP-SAT), no database."""

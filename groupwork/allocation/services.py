@@ -1,0 +1,264 @@
+"""The waiting list's forecasts, and running and confirming the allocation optimiser."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable
+from typing import Any, cast
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from groupwork.allocation.forecast import Forecast, programme_weeks
+from groupwork.allocation.models import AllocationRun, KeepApart, RunStatus
+from groupwork.allocation.optimiser import CandidateGroup, Man, allocate
+from groupwork.allocation.optimiser import KeepApart as KeepApartPair
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
+from groupwork.groups import services as group_services
+from groupwork.groups.models import Group, GroupKind, Membership
+from groupwork.letters.services import issue_allocation_letter
+from groupwork.organisation.models import Office, User
+from groupwork.programmes.models import Programme
+from groupwork.referrals.models import Referral, ReferralStatus, StatusChange
+from groupwork.referrals.services import change_status
+
+WAITING = "awaiting_allocation"
+SOLVER_SECONDS = 10.0
+
+
+def waiting_referrals(user: User, programme: Programme) -> QuerySet[Referral]:
+    """Men waiting for a place, with the day they started waiting."""
+    joined_list = StatusChange.objects.filter(referral=OuterRef("pk"), to_status_id=WAITING)
+    return (
+        Referral.objects.visible_to(user)
+        .filter(status_id=WAITING, programme=programme)
+        .annotate(
+            waiting_since=Subquery(joined_list.order_by("-changed_at").values("changed_at")[:1])
+        )
+        .select_related("participant", "responsible_officer")
+        .prefetch_related("participant__centres")
+        .order_by("waiting_since")
+    )
+
+
+def upcoming_induction_groups(area_id: int, programme: Programme) -> list[Group]:
+    """Closed groups not yet started, with their current member counts."""
+    return list(
+        Group.objects.filter(
+            area_id=area_id,
+            programme=programme,
+            kind=GroupKind.CLOSED,
+            start_date__gte=timezone.localdate(),
+        )
+        .select_related("version", "centre")
+        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("start_date", "pk")
+    )
+
+
+def member_count(group: Group) -> int:
+    """The current members counted by `upcoming_induction_groups`."""
+    return int(cast(Any, group).members)
+
+
+def allowed_centres(referral: Referral) -> set[int]:
+    chosen = {centre.pk for centre in referral.participant.centres.all()}
+    return chosen
+
+
+def fits(referral: Referral, group: Group, centres: set[int]) -> bool:
+    """Whether the man could join the group: a centre he can reach and a slot he can do."""
+    man = referral.participant
+    if centres and group.centre_id not in centres:
+        return False
+    slot = group.pattern_definition.slot
+    return man.available_evening if slot == "evening" else man.available_daytime
+
+
+def forecasts(referrals: Iterable[Referral], groups: list[Group]) -> dict[Any, Forecast]:
+    """For each referral, when he would finish if he took the next suitable group."""
+    result = {}
+    for referral in referrals:
+        centres = allowed_centres(referral)
+        group = next(
+            (
+                g
+                for g in groups
+                if member_count(g) < g.definition.group_size_maximum and fits(referral, g, centres)
+            ),
+            None,
+        )
+        result[referral.pk] = _forecast(referral, group)
+    return result
+
+
+def _forecast(referral: Referral, group: Group | None) -> Forecast:
+    if group is None:
+        return Forecast(None, None, None, referral.sentence_end)
+    weeks = programme_weeks(group.definition, referral.pathway or None, group.pattern)
+    return Forecast(
+        group.name,
+        group.start_date,
+        group.start_date + datetime.timedelta(weeks=weeks),
+        referral.sentence_end,
+    )
+
+
+def caseload_forecasts(referrals: Iterable[Referral], area_id: int | None) -> dict[Any, Forecast]:
+    """Forecasts for a caseload: a placed man from his own group, a waiting man from the
+    next suitable group. A fixed number of queries whatever the caseload's size."""
+    referrals = [r for r in referrals if r.status_id in {WAITING, "allocated", "on_programme"}]
+    if not referrals or area_id is None:
+        return {}
+    placed = {
+        m.referral_id: m.group
+        for m in Membership.objects.current()
+        .filter(referral__in=referrals)
+        .select_related("group__version")
+    }
+    waiting = [r for r in referrals if r.pk not in placed]
+    by_programme: dict[int, list[Group]] = {}
+    result: dict[Any, Forecast] = {}
+    for referral in waiting:
+        if referral.programme_id not in by_programme:
+            by_programme[referral.programme_id] = upcoming_induction_groups(
+                area_id, referral.programme
+            )
+        result.update(forecasts([referral], by_programme[referral.programme_id]))
+    for referral in referrals:
+        if referral.pk in placed:
+            result[referral.pk] = _forecast(referral, placed[referral.pk])
+    return result
+
+
+def _man(referral: Referral, groups: list[Group], today: datetime.date) -> Man:
+    participant = referral.participant
+    centres = allowed_centres(referral)
+    reachable = {g.centre for g in groups if not centres or g.centre_id in centres}
+    definition = referral.programme.current_version().parsed
+    waited: datetime.datetime | None = getattr(referral, "waiting_since", None)
+    return Man(
+        id=str(referral.pk),
+        waiting_since=timezone.localtime(waited).date() if waited else today,
+        sentence_end=referral.sentence_end,
+        centres=frozenset(centre.slug or str(centre.pk) for centre in reachable),
+        daytime=participant.available_daytime,
+        evening=participant.available_evening,
+        weeks_needed=programme_weeks(definition, referral.pathway or None, "half-days"),
+    )
+
+
+def _centre_key(centre: Office) -> str:
+    return centre.slug or str(centre.pk)
+
+
+def _candidate(group: Group) -> CandidateGroup:
+    definition = group.definition
+    return CandidateGroup(
+        id=str(group.pk),
+        centre=_centre_key(group.centre),
+        starts=group.start_date,
+        slot=group.pattern_definition.slot,
+        capacity=definition.group_size_maximum,
+        minimum=definition.group_size_minimum,
+        already_placed=member_count(group),
+        has_daytime_block=group.module_definition.block_week is not None,
+        name=group.name,
+    )
+
+
+def propose_allocation(*, acting_user: User, programme: Programme) -> AllocationRun:
+    """Run the optimiser over the area's waiting list. Stores the proposal only."""
+    today = timezone.localdate()
+    waiting = list(waiting_referrals(acting_user, programme))
+    groups = upcoming_induction_groups(acting_user.area_pk, programme)
+    men = [_man(referral, groups, today) for referral in waiting]
+    by_participant = {str(r.participant_id): str(r.pk) for r in waiting}
+    pairs = [
+        KeepApartPair(
+            a=by_participant[str(k.first_id)], b=by_participant[str(k.second_id)], why=k.reason
+        )
+        for k in KeepApart.objects.filter(
+            first_id__in=[r.participant_id for r in waiting],
+            second_id__in=[r.participant_id for r in waiting],
+        )
+    ]
+    result = allocate(men, [_candidate(g) for g in groups], pairs, time_limit_s=SOLVER_SECONDS)
+    names = {str(r.pk): r.participant.full_name for r in waiting}
+    group_names = {str(g.pk): g.name for g in groups}
+    proposal = {
+        "status": result.status,
+        "solve_seconds": round(result.solve_seconds, 2),
+        "gap": result.gap,
+        "placements": [
+            {
+                "referral": p.man_id,
+                "name": names[p.man_id],
+                "group": p.group_id,
+                "group_name": group_names[p.group_id],
+                "reason": p.reason,
+                "note": p.note,
+                "finishes": p.finishes.isoformat(),
+                "in_time": p.finishes_before_sentence_end,
+            }
+            for p in result.placements
+        ],
+        "unplaced": [
+            {"referral": u.man_id, "name": names[u.man_id], "reason": u.reason}
+            for u in result.unplaced
+        ],
+    }
+    with transaction.atomic():
+        run = AllocationRun.objects.create(
+            area_id=acting_user.area_pk,
+            programme=programme,
+            proposal=proposal,
+            created_by=acting_user,
+        )
+        record_event(
+            acting_user=acting_user,
+            action=Action.ALLOCATION_PROPOSED,
+            subject=run,
+            new_values={"placed": len(result.placements), "unplaced": len(result.unplaced)},
+        )
+    return run
+
+
+def confirm_allocation(
+    *, acting_user: User, run: AllocationRun, choices: dict[str, str | None]
+) -> list[Membership]:
+    """Make the placements the programme manager kept or changed (`choices`: referral id to
+    group id, or None to leave him waiting): places, status "allocated" and letters."""
+    with transaction.atomic():
+        run = AllocationRun.objects.select_for_update().get(pk=run.pk)
+        if run.status != RunStatus.PROPOSED:
+            raise ValidationError("This proposal has already been confirmed.")
+        allocated = ReferralStatus.objects.get(pk="allocated")
+        places = []
+        for referral_id, group_id in choices.items():
+            if group_id is None:
+                continue
+            referral = Referral.objects.visible_to(acting_user).get(pk=referral_id)
+            group = Group.objects.visible_to(acting_user).get(pk=group_id)
+            membership = group_services.add_member(
+                acting_user=acting_user, group=group, referral=referral
+            )
+            change_status(
+                acting_user=acting_user, referral=referral, to_status=allocated, reason=None
+            )
+            issue_allocation_letter(acting_user=acting_user, membership=membership)
+            places.append(membership)
+        run.status = RunStatus.CONFIRMED
+        run.confirmed_by = acting_user
+        run.confirmed_at = timezone.now()
+        run.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+        record_event(
+            acting_user=acting_user,
+            action=Action.ALLOCATION_CONFIRMED,
+            subject=run,
+            new_values={"placed": len(places)},
+        )
+    return places

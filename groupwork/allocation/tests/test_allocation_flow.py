@@ -1,0 +1,177 @@
+"""The waiting list, its forecasts, and an optimiser run that changes nothing until confirmed."""
+
+import datetime
+from typing import Any
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from groupwork.allocation import services
+from groupwork.allocation.models import KeepApart, RunStatus
+from groupwork.core.tests.world import World, client_for
+from groupwork.groups import services as group_services
+from groupwork.groups.models import Group, Membership
+from groupwork.letters.models import Letter
+from groupwork.organisation.tests.factories import OfficeFactory, UserFactory
+from groupwork.programmes.models import Programme
+from groupwork.referrals.models import Referral
+from groupwork.referrals.tests.factories import ReferralFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _today(time_machine: Any) -> None:
+    time_machine.move_to("2026-11-26 10:00 +0000", tick=False)
+
+
+def csogp() -> Programme:
+    return Programme.objects.get(code="csogp")
+
+
+def upcoming_group(world: World, start: datetime.date = datetime.date(2027, 1, 4)) -> Group:
+    centre = OfficeFactory.create(area=world.area, name=f"Centre {start}", slug=f"centre-{start}")
+    facilitators = [
+        UserFactory.create(role="facilitator", area=world.area),
+        UserFactory.create(role="facilitator", area=world.area),
+    ]
+    return group_services.create_group(
+        acting_user=world.users["pm.westmercia"],
+        version=csogp().current_version(),
+        module_code="induction",
+        pattern_code="half-days",
+        name=f"Induction {start}",
+        centre=centre,
+        room=None,
+        start=start,
+        weekday=0,
+        facilitators=facilitators,
+    )
+
+
+def waiting_men(world: World, count: int, **extra: Any) -> list[Referral]:
+    details: dict[str, Any] = {"sentence_end": datetime.date(2029, 6, 1), **extra}
+    return [
+        ReferralFactory.create(
+            participant__area=world.area,
+            responsible_officer=world.users["om.worcester"],
+            status_id="awaiting_allocation",
+            **details,
+        )
+        for _ in range(count)
+    ]
+
+
+def test_a_run_proposes_places_and_changes_nothing(world: World) -> None:
+    group = upcoming_group(world)
+    men = waiting_men(world, 9)
+    run = services.propose_allocation(acting_user=world.users["pm.westmercia"], programme=csogp())
+    assert run.status == RunStatus.PROPOSED
+    assert len(run.proposal["placements"]) == 9
+    assert all(p["group"] == str(group.pk) and p["reason"] for p in run.proposal["placements"])
+    assert not Membership.objects.filter(referral__in=men).exists()
+    assert set(
+        Referral.objects.filter(pk__in=[m.pk for m in men]).values_list("status", flat=True)
+    ) == {"awaiting_allocation"}
+
+
+def test_confirming_places_the_men_sets_their_status_and_writes_letters(world: World) -> None:
+    upcoming_group(world)
+    men = waiting_men(world, 8)
+    run = services.propose_allocation(acting_user=world.users["pm.westmercia"], programme=csogp())
+    choices = {p["referral"]: p["group"] for p in run.proposal["placements"]}
+    left_waiting = str(men[0].pk)
+    choices[left_waiting] = None
+    services.confirm_allocation(acting_user=world.users["pm.westmercia"], run=run, choices=choices)
+    statuses = dict(Referral.objects.filter(pk__in=[m.pk for m in men]).values_list("pk", "status"))
+    assert statuses.pop(men[0].pk) == "awaiting_allocation"
+    assert set(statuses.values()) == {"allocated"}
+    assert Letter.objects.filter(referral__in=men).count() == 7
+    assert bytes(Letter.objects.filter(referral__in=men).first().pdf).startswith(b"%PDF")  # type: ignore[union-attr]
+    run.refresh_from_db()
+    with pytest.raises(ValidationError, match="already been confirmed"):
+        services.confirm_allocation(
+            acting_user=world.users["pm.westmercia"], run=run, choices=choices
+        )
+
+
+def test_a_group_short_of_its_minimum_does_not_open(world: World) -> None:
+    upcoming_group(world)
+    waiting_men(world, 3)
+    run = services.propose_allocation(acting_user=world.users["pm.westmercia"], programme=csogp())
+    assert run.proposal["placements"] == []
+    assert len(run.proposal["unplaced"]) == 3
+    assert all(u["reason"] for u in run.proposal["unplaced"])
+
+
+def test_men_kept_apart_are_never_placed_together(world: World) -> None:
+    upcoming_group(world)
+    upcoming_group(world, datetime.date(2027, 2, 1))
+    men = waiting_men(world, 16)
+    KeepApart.objects.create(
+        first=men[0].participant,
+        second=men[1].participant,
+        reason="co-defendants",
+        recorded_by=world.users["om.worcester"],
+    )
+    run = services.propose_allocation(acting_user=world.users["pm.westmercia"], programme=csogp())
+    where = {p["referral"]: p["group"] for p in run.proposal["placements"]}
+    first, second = where.get(str(men[0].pk)), where.get(str(men[1].pk))
+    assert first is None or second is None or first != second
+
+
+def test_adding_a_man_beside_one_he_must_be_kept_from_is_refused(world: World) -> None:
+    group = world.worcester_group
+    newcomer = waiting_men(world, 1)[0]
+    KeepApart.objects.create(
+        first=newcomer.participant,
+        second=world.worcester_man,
+        reason="they know each other",
+        recorded_by=world.users["om.worcester"],
+    )
+    with pytest.raises(ValidationError, match="kept apart"):
+        group_services.add_member(
+            acting_user=world.users["pm.westmercia"], group=group, referral=newcomer
+        )
+
+
+WAITING_LIST_QUERIES = 11
+
+
+def test_the_waiting_list_query_count_does_not_grow(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    upcoming_group(world)
+    waiting_men(world, 2)
+    client = client_for(world, "pm.westmercia")
+    client.get("/waiting-list/")
+    with django_assert_num_queries(WAITING_LIST_QUERIES):
+        client.get("/waiting-list/")
+    waiting_men(world, 10)
+    with django_assert_num_queries(WAITING_LIST_QUERIES):
+        response = client.get("/waiting-list/")
+    assert len(response.context["rows"]) == 12
+
+
+def test_a_man_who_would_finish_too_late_is_flagged_on_his_officers_caseload(world: World) -> None:
+    upcoming_group(world)
+    late = waiting_men(world, 1, sentence_end=datetime.date(2027, 6, 1))[0]
+    in_time = waiting_men(world, 1)[0]
+    response = client_for(world, "om.worcester").get("/participants/")
+    assert late.pk in response.context["at_risk"]
+    assert in_time.pk not in response.context["at_risk"]
+    assert "He would finish after his sentence ends." in response.content.decode()
+
+
+def test_the_review_page_confirms_what_the_manager_chose(world: World) -> None:
+    upcoming_group(world)
+    men = waiting_men(world, 8)
+    client = client_for(world, "pm.westmercia")
+    response = client.post("/allocation/", {"programme": "csogp"})
+    run_url = response["Location"]
+    page = client.get(run_url)
+    assert "Proposed places" in page.content.decode()
+    form = page.context["form"]
+    data = {name: field.initial for name, field in form.fields.items()}
+    assert client.post(run_url, data).status_code == 302
+    assert Membership.objects.filter(referral__in=men).count() == 8

@@ -1,0 +1,125 @@
+"""The waiting list with its forecasts; running, reviewing and confirming allocation."""
+
+from __future__ import annotations
+
+import uuid
+from typing import cast
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from groupwork.allocation import services
+from groupwork.allocation.forms import ConfirmForm, KeepApartForm
+from groupwork.allocation.models import AllocationRun, KeepApart, RunStatus
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
+from groupwork.core.access import CASE_WRITERS, Scope, allow
+from groupwork.organisation.models import Role, User
+from groupwork.participants.fetch import get_participant_for
+from groupwork.participants.models import Participant
+from groupwork.programmes.models import Programme
+
+WAITING_LIST_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER})
+ALLOCATORS = frozenset({Role.PROGRAMME_MANAGER})
+
+
+def _programme(request: HttpRequest) -> Programme:
+    code = request.GET.get("programme") or request.POST.get("programme") or "csogp"
+    return get_object_or_404(Programme, code=code)
+
+
+@allow(WAITING_LIST_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_GET
+def waiting_list(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    programme = _programme(request)
+    waiting = list(services.waiting_referrals(user, programme))
+    groups = services.upcoming_induction_groups(user.area_pk, programme)
+    forecasts = services.forecasts(waiting, groups)
+    record_event(
+        acting_user=user,
+        action=Action.CASELOAD_VIEWED,
+        detail={"list": "waiting list", "programme": programme.code},
+    )
+    return render(
+        request,
+        "allocation/waiting_list.html",
+        {
+            "programme": programme,
+            "rows": [(referral, forecasts[referral.pk]) for referral in waiting],
+            "can_allocate": user.role in ALLOCATORS,
+            "runs": AllocationRun.objects.filter(area_id=user.area_pk, programme=programme)[:5],
+        },
+    )
+
+
+@allow(ALLOCATORS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_POST
+def allocation_run(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    run = services.propose_allocation(acting_user=user, programme=_programme(request))
+    return redirect("allocation-review", run_id=run.pk)
+
+
+@allow(ALLOCATORS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_http_methods(["GET", "POST"])
+def allocation_review(request: HttpRequest, run_id: int) -> HttpResponse:
+    """The proposal with every reason; nothing changes until the manager confirms."""
+    user = cast(User, request.user)
+    run = get_object_or_404(AllocationRun, pk=run_id, area_id=user.area_pk)
+    groups = [
+        (str(group.pk), group.name)
+        for group in services.upcoming_induction_groups(user.area_pk, run.programme)
+    ]
+    form = ConfirmForm(
+        request.POST if request.method == "POST" else None, proposal=run.proposal, groups=groups
+    )
+    error = ""
+    if request.method == "POST" and run.status == RunStatus.PROPOSED and form.is_valid():
+        try:
+            places = services.confirm_allocation(acting_user=user, run=run, choices=form.choices())
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            messages.success(request, f"{len(places)} men have places. Their letters are ready.")
+            return redirect("waiting-list")
+    return render(
+        request,
+        "allocation/review.html",
+        {"run": run, "form": form, "error": error, "confirmed": run.status == RunStatus.CONFIRMED},
+    )
+
+
+@allow(CASE_WRITERS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_http_methods(["GET", "POST"])
+def keep_apart(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
+    user = cast(User, request.user)
+    participant = get_participant_for(user, participant_id)
+    others = Participant.objects.filter(area_id=participant.area_id).exclude(pk=participant.pk)
+    form = KeepApartForm(request.POST if request.method == "POST" else None, others=others)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            pair = KeepApart.objects.create(
+                first=participant,
+                second=form.cleaned_data["other"],
+                reason=form.cleaned_data["reason"],
+                recorded_by=user,
+            )
+            record_event(
+                acting_user=user,
+                action=Action.KEEP_APART_RECORDED,
+                subject=pair,
+                participant=participant,
+                new_values={"reason": pair.reason},
+            )
+        messages.success(request, "They will not be put in the same group.")
+        return redirect("participant-detail", participant_id=participant.pk)
+    return render(
+        request,
+        "allocation/keep_apart.html",
+        {"participant": participant, "form": form, "errors": form.error_summary()},
+    )

@@ -1,0 +1,28 @@
+"""Letters as sent: the PDF is kept, so what a man was told can always be shown."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class LetterKind(models.TextChoices):
+    ALLOCATION = "allocation", "Place in a group"
+
+
+class Letter(models.Model):
+    referral = models.ForeignKey(
+        "referrals.Referral", on_delete=models.PROTECT, related_name="letters"
+    )
+    kind = models.CharField(max_length=20, choices=LetterKind.choices)
+    pdf = models.BinaryField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} letter for {self.referral}"

@@ -1,0 +1,35 @@
+from typing import cast
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
+from groupwork.core.access import CASE_READERS, Scope, allow
+from groupwork.letters.models import Letter
+from groupwork.organisation.models import User
+from groupwork.referrals.models import Referral
+
+
+@allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
+@require_GET
+def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
+    """A letter as it was sent, to a member of staff who may see the man."""
+    user = cast(User, request.user)
+    letter = get_object_or_404(
+        Letter.objects.filter(referral__in=Referral.objects.visible_to(user)).select_related(
+            "referral__participant"
+        ),
+        pk=letter_id,
+    )
+    record_event(
+        acting_user=user,
+        action=Action.PARTICIPANT_VIEWED,
+        subject=letter,
+        participant=letter.referral.participant,
+    )
+    response = HttpResponse(bytes(letter.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="letter-{letter.pk}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
