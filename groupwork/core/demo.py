@@ -441,7 +441,7 @@ def _assess(referral: Referral, status: str, officer: User, rng: random.Random) 
             acting_user=officer, referral=referral, occasion=occasion, version=version, mode="staff"
         )
         # Later occasions lean towards coping better, as men who finish often do.
-        answers: dict[int, int | None] = {n: _answer(rng, n, step) for n in items}
+        answers = {n: _answer(rng, n, step) for n in items}
         assessment_services.save_answers(
             acting_user=officer,
             administration=sitting,
