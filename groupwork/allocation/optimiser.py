@@ -249,7 +249,6 @@ class _Problem:
     keep_apart: list[KeepApart]
     index: dict[str, int] = field(default_factory=dict)
     all_men: dict[str, Man] = field(default_factory=dict)
-    group_by_id: dict[str, CandidateGroup] = field(default_factory=dict)
     # options[i]: indexes of groups man i may join (before keep-apart with men in them).
     options: list[list[int]] = field(default_factory=list)
     # allowed[i]: those options not barred by a keep-apart man already in the group.
@@ -272,7 +271,6 @@ class _Problem:
         problem = cls(men=waiting, groups=list(groups), keep_apart=list(keep_apart))
         problem.index = {m.id: i for i, m in enumerate(waiting)}
         problem.all_men = {m.id: m for m in men}
-        problem.group_by_id = {g.id: g for g in groups}
         for man in men:
             if man.existing_group is not None:
                 problem.members.setdefault(man.existing_group, set()).add(man.id)
@@ -306,11 +304,8 @@ class _Problem:
                 return other, why
         return None
 
-    def priority(self, man: Man) -> int:
-        """0..200: sentence ending soonest and waiting longest score highest."""
-        return self.priorities[self.index[man.id]]
-
     def _priority(self, man: Man) -> int:
+        """0..200: sentence ending soonest and waiting longest score highest."""
         n = len(self.men)
         if n <= 1:
             return 2 * _PRIORITY_SCALE
@@ -605,7 +600,8 @@ def _result(
     messages: Sequence[str],
 ) -> AllocationResult:
     """The result, with every reason written; `started` is when the run began."""
-    proven = status == "optimal"
+    # Only a search cut short by the clock says so in its reasons (not the baseline).
+    proven = status != "feasible" or not figures.stage_gaps
     placements = []
     unplaced = []
     for man in problem.men:
@@ -1267,9 +1263,14 @@ def allocate(
     """Propose a plan: the optimiser's placements, and the reason for each man.
 
     Nothing is changed: the result is a proposal to show and, once confirmed, to save.
-    `time_limit_s` bounds the whole run; a run cut short returns the best plan found, with
-    status "feasible" and its gap. With the same input, seed and `workers` the plan is the
-    same whenever every stage is proved optimal.
+    `time_limit_s` bounds the whole run, reasons included; a run cut short returns the best
+    plan found, with status "feasible", its gaps and a message saying so. `workers` is
+    CP-SAT's number of threads and `seed` its random seed. A plan proved optimal comes out
+    the same for the same input (small parts use CP-SAT's interleaved search, which is
+    deterministic); a run cut short by the clock need not.
+
+    Status "infeasible" means no waiting man could be placed anywhere (no groups, say);
+    each man's reason says why.
     """
     started = time.perf_counter()
     deadline = started + time_limit_s * (1 - _WRITING_SHARE)

@@ -144,7 +144,7 @@ def _man(referral: Referral, groups: list[Group], today: datetime.date) -> Man:
         id=str(referral.pk),
         waiting_since=timezone.localtime(waited).date() if waited else today,
         sentence_end=referral.sentence_end,
-        centres=frozenset(centre.slug or str(centre.pk) for centre in reachable),
+        centres=frozenset(_centre_key(centre) for centre in reachable),
         daytime=participant.available_daytime,
         evening=participant.available_evening,
         weeks_needed=programme_weeks(definition, referral.pathway or None, "half-days"),
@@ -152,7 +152,8 @@ def _man(referral: Referral, groups: list[Group], today: datetime.date) -> Man:
 
 
 def _centre_key(centre: Office) -> str:
-    return centre.slug or str(centre.pk)
+    """Centres by name, unique within an area, so the optimiser's reasons read plainly."""
+    return centre.name
 
 
 def _candidate(group: Group) -> CandidateGroup:
