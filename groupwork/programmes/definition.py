@@ -193,6 +193,14 @@ def _pattern(entry: dict[str, Any]) -> Pattern:
     )
 
 
+def _in_pattern_order(meetings: dict[str, int], order: list[str]) -> dict[str, int]:
+    """The module's meetings in the order the patterns are listed. PostgreSQL's JSON keeps an
+    object's keys in its own order, so the list, not the object, says which comes first."""
+    known = [code for code in order if code in meetings]
+    unknown = sorted(code for code in meetings if code not in order)
+    return {code: meetings[code] for code in [*known, *unknown]}
+
+
 def _build(data: dict[str, Any]) -> ProgrammeDefinition:
     patterns = {entry["code"]: _pattern(entry) for entry in data["patterns"]}
     modules = tuple(
@@ -207,7 +215,7 @@ def _build(data: dict[str, Any]) -> ProgrammeDefinition:
             )
             if "block_week" in entry
             else None,
-            meetings=dict(entry["meetings"]),
+            meetings=_in_pattern_order(entry["meetings"], list(patterns)),
             join_points=tuple(entry.get("join_points", [1])),
             sessions=tuple(
                 SessionSpec(
