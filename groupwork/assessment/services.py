@@ -22,8 +22,8 @@ from groupwork.assessment.models import (
 from groupwork.assessment.risk import Rm2000InputError, score_rm2000_from_mapping
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
+from groupwork.core.versioning import store_version
 from groupwork.organisation.models import Role, User
-from groupwork.programmes.services import definition_checksum
 from groupwork.referrals.models import Referral
 
 PRE_PROGRAMME = "before_start"
@@ -34,27 +34,16 @@ def load_instrument(
 ) -> tuple[InstrumentVersion, bool]:
     """Check an instrument and store it as its next version; the same content stores nothing."""
     parsed = parse_instrument(data)
-    checksum = definition_checksum(data)
-    with transaction.atomic():
-        instrument, _ = Instrument.objects.select_for_update().get_or_create(
-            code=parsed.code, defaults={"name": parsed.name}
-        )
-        latest = instrument.versions.order_by("-number").first()
-        if latest is not None and latest.checksum == checksum:
-            return latest, False
-        version = InstrumentVersion.objects.create(
-            instrument=instrument,
-            number=(latest.number + 1) if latest else 1,
-            definition=data,
-            checksum=checksum,
-        )
-        record_event(
-            acting_user=acting_user,
-            action=Action.INSTRUMENT_LOADED,
-            subject=version,
-            new_values={"instrument": parsed.code, "version": version.number},
-        )
-    return version, True
+    return store_version(
+        acting_user=acting_user,
+        owner_model=Instrument,
+        version_model=InstrumentVersion,
+        owner_field="instrument",
+        code=parsed.code,
+        name=parsed.name,
+        data=data,
+        action=Action.INSTRUMENT_LOADED,
+    )
 
 
 def occasion_codes(referral: Referral) -> dict[str, str]:

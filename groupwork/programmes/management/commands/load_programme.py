@@ -1,26 +1,10 @@
-from pathlib import Path
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError, CommandParser
-
-from groupwork.programmes.definition import DefinitionError, read_definition_file
+from groupwork.core.loading_command import LoadDefinitionCommand, Loader
 from groupwork.programmes.services import load_definition
 
 
-class Command(BaseCommand):
+class Command(LoadDefinitionCommand):
     help = "Checks a programme definition file and loads it as the programme's next version."
+    noun = "definition"
 
-    def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, help="The definition, a JSON file.")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        path: Path = options["file"]
-        try:
-            version, created = load_definition(acting_user=None, data=read_definition_file(path))
-        except DefinitionError as error:
-            problems = "\n".join(f"  {problem}" for problem in error.problems)
-            raise CommandError(f"{path} was not loaded:\n{problems}") from error
-        if created:
-            self.stdout.write(self.style.SUCCESS(f"Loaded {version}."))
-        else:
-            self.stdout.write(f"{version} already holds this definition; nothing loaded.")
+    def loader(self) -> Loader:
+        return load_definition

@@ -1,0 +1,66 @@
+"""Definitions loaded from files as numbered versions (programmes, questionnaires).
+
+Records that used a version keep it; loading unchanged content stores nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from django.db import models, transaction
+
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
+
+if TYPE_CHECKING:
+    from groupwork.organisation.models import User
+
+VersionT = TypeVar("VersionT", bound=models.Model)
+
+
+def definition_checksum(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def store_version(  # noqa: PLR0913  (keyword-only: what is stored, for whom, under which name)
+    *,
+    acting_user: User | None,
+    owner_model: type[models.Model],
+    version_model: type[VersionT],
+    owner_field: str,
+    code: str,
+    name: str,
+    data: dict[str, Any],
+    action: Action,
+) -> tuple[VersionT, bool]:
+    """Store checked `data` as the next version of the owner called `code`; the same content
+    as the latest version stores nothing and returns that version with False."""
+    checksum = definition_checksum(data)
+    with transaction.atomic():
+        owner: Any
+        owner, _ = owner_model._default_manager.select_for_update().get_or_create(
+            code=code, defaults={"name": name}
+        )
+        versions = version_model._default_manager.filter(**{owner_field: owner})
+        latest: Any = versions.order_by("-number").first()
+        if latest is not None and latest.checksum == checksum:
+            return latest, False
+        if owner.name != name:
+            owner.name = name
+            owner.save(update_fields=["name"])
+        version = version_model._default_manager.create(
+            **{owner_field: owner},
+            number=(latest.number + 1) if latest else 1,
+            definition=data,
+            checksum=checksum,
+        )
+        record_event(
+            acting_user=acting_user,
+            action=action,
+            subject=version,
+            new_values={owner_field: code, "version": version.number},  # type: ignore[attr-defined]
+        )
+    return version, True
