@@ -21,6 +21,7 @@ from groupwork.groups import services as group_services
 from groupwork.groups.models import Group, GroupKind, Membership
 from groupwork.letters.services import issue_allocation_letter
 from groupwork.organisation.models import Office, User
+from groupwork.participants.models import Participant
 from groupwork.programmes.models import Programme
 from groupwork.referrals.models import Referral, ReferralStatus, StatusChange
 from groupwork.referrals.services import change_status
@@ -169,6 +170,26 @@ def _candidate(group: Group) -> CandidateGroup:
         has_daytime_block=group.module_definition.block_week is not None,
         name=group.name,
     )
+
+
+def record_keep_apart(
+    *, acting_user: User, first: Participant, second: Participant, reason: str
+) -> KeepApart:
+    """Two men who must never share a group, from now on."""
+    if first.pk == second.pk or first.area_id != second.area_id:
+        raise ValidationError("Choose another man in the same area.")
+    with transaction.atomic():
+        pair, _ = KeepApart.objects.get_or_create(
+            first=first, second=second, defaults={"reason": reason, "recorded_by": acting_user}
+        )
+        record_event(
+            acting_user=acting_user,
+            action=Action.KEEP_APART_RECORDED,
+            subject=pair,
+            participant=first,
+            new_values={"with": second.case_reference, "reason": reason},
+        )
+    return pair
 
 
 def propose_allocation(*, acting_user: User, programme: Programme) -> AllocationRun:

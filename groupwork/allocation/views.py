@@ -7,14 +7,13 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groupwork.allocation import services
 from groupwork.allocation.forms import ConfirmForm, KeepApartForm
-from groupwork.allocation.models import AllocationRun, KeepApart, RunStatus
+from groupwork.allocation.models import AllocationRun, RunStatus
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_WRITERS, Scope, allow
@@ -102,20 +101,12 @@ def keep_apart(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
     others = Participant.objects.filter(area_id=participant.area_id).exclude(pk=participant.pk)
     form = KeepApartForm(request.POST if request.method == "POST" else None, others=others)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            pair = KeepApart.objects.create(
-                first=participant,
-                second=form.cleaned_data["other"],
-                reason=form.cleaned_data["reason"],
-                recorded_by=user,
-            )
-            record_event(
-                acting_user=user,
-                action=Action.KEEP_APART_RECORDED,
-                subject=pair,
-                participant=participant,
-                new_values={"reason": pair.reason},
-            )
+        services.record_keep_apart(
+            acting_user=user,
+            first=participant,
+            second=form.cleaned_data["other"],
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(request, "They will not be put in the same group.")
         return redirect("participant-detail", participant_id=participant.pk)
     return render(

@@ -15,6 +15,7 @@ from groupwork.assessment.models import (
     Answer,
     Instrument,
     InstrumentVersion,
+    Mode,
     PathwayDecision,
     RiskScore,
     ScaleScore,
@@ -117,6 +118,24 @@ def save_answers(
                 "questions": sorted(answers),
                 **({"assistance": assistance} if changed else {}),
             },
+        )
+    return locked
+
+
+def open_kiosk(*, acting_user: User, administration: Administration) -> Administration:
+    """Mark the sitting as answered on a centre device; the caller locks the session to it."""
+    with transaction.atomic():
+        locked = Administration.objects.select_for_update().get(pk=administration.pk)
+        if locked.is_completed:
+            raise ValidationError("This questionnaire is already finished.")
+        if locked.mode != Mode.KIOSK:
+            locked.mode = Mode.KIOSK
+            locked.save(update_fields=["mode"])
+        record_event(
+            acting_user=acting_user,
+            action=Action.KIOSK_OPENED,
+            subject=locked,
+            participant=administration.referral.participant,
         )
     return locked
 

@@ -22,7 +22,7 @@ from groupwork.assessment.forms import (
     StartQuestionnaireForm,
 )
 from groupwork.assessment.middleware import KIOSK_SESSION_KEY
-from groupwork.assessment.models import Administration, InstrumentVersion, Mode
+from groupwork.assessment.models import Administration, InstrumentVersion
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_WRITERS, Scope, allow
@@ -150,15 +150,8 @@ def kiosk_open(request: HttpRequest, administration_id: uuid.UUID) -> HttpRespon
     if administration.is_completed:
         messages.success(request, "This questionnaire is already finished.")
         return redirect("questionnaire", administration_id=administration.pk)
+    services.open_kiosk(acting_user=user, administration=administration)
     request.session[KIOSK_SESSION_KEY] = str(administration.pk)
-    if administration.mode != Mode.KIOSK:
-        Administration.objects.filter(pk=administration.pk).update(mode=Mode.KIOSK)
-    record_event(
-        acting_user=user,
-        action=Action.KIOSK_OPENED,
-        subject=administration,
-        participant=administration.referral.participant,
-    )
     return redirect("kiosk")
 
 

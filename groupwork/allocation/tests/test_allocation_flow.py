@@ -175,3 +175,21 @@ def test_the_review_page_confirms_what_the_manager_chose(world: World) -> None:
     data = {name: field.initial for name, field in form.fields.items()}
     assert client.post(run_url, data).status_code == 302
     assert Membership.objects.filter(referral__in=men).count() == 8
+
+
+def test_an_officer_records_two_men_to_keep_apart(world: World) -> None:
+    from groupwork.audit.models import Action, AuditEvent  # noqa: PLC0415
+
+    other = waiting_men(world, 1)[0].participant
+    client = client_for(world, "om.worcester")
+    url = f"/participants/{world.worcester_man.pk}/keep-apart/"
+    assert (
+        "Enter why they must be kept apart"
+        in client.post(url, {"other": str(other.pk)}).content.decode()
+    )
+    response = client.post(url, {"other": str(other.pk), "reason": "Brothers"})
+    assert response.status_code == 302
+    assert KeepApart.objects.filter(
+        first=world.worcester_man, second=other, reason="Brothers"
+    ).exists()
+    assert AuditEvent.objects.filter(action=Action.KEEP_APART_RECORDED).exists()

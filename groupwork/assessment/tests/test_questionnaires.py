@@ -124,6 +124,7 @@ def test_the_kiosk_refuses_every_other_page_until_staff_sign_in(world: World) ->
     client = client_for(world, "fac.worcester")
     opened = client.post(f"/questionnaires/{world.worcester_administration.pk}/kiosk/")
     assert opened["Location"] == "/kiosk/"
+    assert AuditEvent.objects.filter(action=Action.KIOSK_OPENED).exists()
     for url in [
         "/",
         "/participants/",
