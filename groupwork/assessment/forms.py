@@ -11,13 +11,18 @@ from groupwork.core.forms import GovukCheckboxSelectMultiple, GovukForm, GovukRa
 from groupwork.organisation.models import User
 
 
+class VersionChoiceField(forms.ModelChoiceField[InstrumentVersion]):
+    def label_from_instance(self, obj: InstrumentVersion) -> str:
+        return obj.instrument.name
+
+
 class StartQuestionnaireForm(GovukForm):
     occasion = forms.ChoiceField(
         label="Occasion",
         widget=GovukRadioSelect,
         error_messages={"required": "Select the occasion"},
     )
-    version = forms.ModelChoiceField(
+    version = VersionChoiceField(
         queryset=InstrumentVersion.objects.none(),
         label="Questionnaire",
         widget=GovukRadioSelect,
@@ -72,7 +77,8 @@ class AnswersForm(GovukForm):
                 choices=choices,
                 coerce=int,
                 required=False,
-                widget=GovukRadioSelect,
+                # Added after the mixin styled the declared fields, so styled here.
+                widget=GovukRadioSelect(attrs={"class": "govuk-radios__input"}),
             )
         helper = self.fields["assisted_by"]
         assert isinstance(helper, forms.ModelChoiceField)  # noqa: S101  (narrows the type)

@@ -135,6 +135,9 @@ def questionnaire(request: HttpRequest, administration_id: uuid.UUID) -> HttpRes
             "form": form,
             "errors": form.error_summary(),
             "scores": administration.scores.all(),
+            "occasion": services.occasion_codes(administration.referral).get(
+                administration.occasion, administration.occasion
+            ),
             "can_open_kiosk": not administration.is_completed,
         },
     )
