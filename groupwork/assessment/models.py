@@ -109,6 +109,15 @@ class Administration(models.Model):
     def is_completed(self) -> bool:
         return self.status == AdministrationStatus.COMPLETED
 
+    def named_scores(self) -> list[tuple[str, float | None, bool]]:
+        """(scale name, score, shows a need), in the instrument's order of scales."""
+        by_code = {score.scale: score for score in self.scores.all()}
+        return [
+            (scale.name, by_code[scale.code].score, by_code[scale.code].shows_need)
+            for scale in self.version.parsed.scales
+            if scale.code in by_code
+        ]
+
     def answers_by_item(self) -> dict[int, int | None]:
         return {answer.item: answer.value for answer in self.answers.all()}
 

@@ -134,7 +134,6 @@ def questionnaire(request: HttpRequest, administration_id: uuid.UUID) -> HttpRes
             "instrument": instrument,
             "form": form,
             "errors": form.error_summary(),
-            "scores": administration.scores.all(),
             "occasion": services.occasion_codes(administration.referral).get(
                 administration.occasion, administration.occasion
             ),
