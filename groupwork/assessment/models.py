@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import uuid
 from functools import cached_property
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 
 from groupwork.assessment.instrument import Instrument as InstrumentDefinition
 from groupwork.assessment.instrument import parse_instrument
+from groupwork.core.versioning import DefinitionVersion
 
 
 class Instrument(models.Model):
@@ -27,12 +27,9 @@ class Instrument(models.Model):
         return self.versions.order_by("-number")[0]
 
 
-class InstrumentVersion(models.Model):
+class InstrumentVersion(DefinitionVersion):
     instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    definition = models.JSONField()
-    checksum = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    parse = staticmethod(parse_instrument)
 
     class Meta:
         ordering = ["instrument", "-number"]
@@ -45,16 +42,8 @@ class InstrumentVersion(models.Model):
 
     @cached_property
     def parsed(self) -> InstrumentDefinition:
-        return _parsed(self.checksum, self.definition)
-
-
-_PARSED: dict[str, InstrumentDefinition] = {}
-
-
-def _parsed(checksum: str, data: dict[str, Any]) -> InstrumentDefinition:
-    if checksum not in _PARSED:
-        _PARSED[checksum] = parse_instrument(data)
-    return _PARSED[checksum]
+        instrument: InstrumentDefinition = self.parsed_content()
+        return instrument
 
 
 class Assistance(models.TextChoices):

@@ -64,3 +64,28 @@ def store_version(  # noqa: PLR0913  (keyword-only: what is stored, for whom, un
             new_values={owner_field: code, "version": version.number},  # type: ignore[attr-defined]
         )
     return version, True
+
+
+_PARSED: dict[str, Any] = {}
+
+
+class DefinitionVersion(models.Model):
+    """The stored fields of a loaded definition. Subclasses add the owner and say how the
+    content is parsed; each content is parsed once a process, since a version never changes."""
+
+    number = models.PositiveIntegerField()
+    definition = models.JSONField()
+    checksum = models.CharField(max_length=64)
+    loaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def parse(data: dict[str, Any]) -> Any:
+        raise NotImplementedError
+
+    def parsed_content(self) -> Any:
+        if self.checksum not in _PARSED:
+            _PARSED[self.checksum] = self.parse(self.definition)
+        return _PARSED[self.checksum]

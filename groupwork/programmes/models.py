@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import Any
 
 from django.db import models
 
+from groupwork.core.versioning import DefinitionVersion
 from groupwork.programmes.definition import ProgrammeDefinition, parse_definition
 
 
@@ -24,14 +24,11 @@ class Programme(models.Model):
         return self.versions.order_by("-number")[0]
 
 
-class ProgrammeVersion(models.Model):
+class ProgrammeVersion(DefinitionVersion):
     """One loaded definition. Loading a changed file makes a new version; groups keep theirs."""
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="versions")
-    number = models.PositiveIntegerField()
-    definition = models.JSONField()
-    checksum = models.CharField(max_length=64)
-    loaded_at = models.DateTimeField(auto_now_add=True)
+    parse = staticmethod(parse_definition)
 
     class Meta:
         ordering = ["programme", "-number"]
@@ -44,14 +41,5 @@ class ProgrammeVersion(models.Model):
 
     @cached_property
     def parsed(self) -> ProgrammeDefinition:
-        return _parsed_by_checksum(self.checksum, self.definition)
-
-
-_PARSED: dict[str, ProgrammeDefinition] = {}
-
-
-def _parsed_by_checksum(checksum: str, data: dict[str, Any]) -> ProgrammeDefinition:
-    """Parse each stored definition once a process: a version's content never changes."""
-    if checksum not in _PARSED:
-        _PARSED[checksum] = parse_definition(data)
-    return _PARSED[checksum]
+        definition: ProgrammeDefinition = self.parsed_content()
+        return definition
