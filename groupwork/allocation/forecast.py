@@ -23,14 +23,21 @@ def longest_pathway(definition: ProgrammeDefinition) -> Pathway:
 
 
 def programme_weeks(
-    definition: ProgrammeDefinition, pathway_code: str | None, pattern_code: str
+    definition: ProgrammeDefinition,
+    pathway_code: str | None,
+    pattern_code: str,
+    *,
+    skip_closed: bool = False,
 ) -> int:
     """Weeks from the first session to the last for a pathway (the longest until he has one),
-    meeting in `pattern_code` wherever a module runs that way."""
+    meeting in `pattern_code` wherever a module runs that way; with `skip_closed`, only the
+    rolling modules still ahead of a man who has finished his closed group."""
     pathway = definition.pathway(pathway_code) if pathway_code else longest_pathway(definition)
     weeks = 0
     for part in pathway.modules:
         module = definition.module(part.module)
+        if skip_closed and module.mode == "closed":
+            continue
         pattern = pattern_code if pattern_code in module.meetings else next(iter(module.meetings))
         meetings = module.meetings[pattern] if part.sessions == "all" else part.sessions
         per_week = len(definition.patterns[pattern].weekday_offsets)

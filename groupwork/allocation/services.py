@@ -11,9 +11,15 @@ from django.db import transaction
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from groupwork.allocation.forecast import Forecast, programme_weeks
+from groupwork.allocation.forecast import Forecast, longest_pathway, programme_weeks
 from groupwork.allocation.models import AllocationRun, KeepApart, RunStatus
-from groupwork.allocation.optimiser import CandidateGroup, Man, allocate
+from groupwork.allocation.optimiser import (
+    AllocationResult,
+    CandidateGroup,
+    Man,
+    Placement,
+    allocate,
+)
 from groupwork.allocation.optimiser import KeepApart as KeepApartPair
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
@@ -22,6 +28,7 @@ from groupwork.groups.models import Group, GroupKind, Membership
 from groupwork.letters.services import issue_allocation_letter
 from groupwork.organisation.models import Office, User
 from groupwork.participants.models import Participant
+from groupwork.programmes.definition import ProgrammeDefinition
 from groupwork.programmes.models import Programme
 from groupwork.referrals.models import Referral, ReferralStatus, StatusChange
 from groupwork.referrals.services import change_status
@@ -54,6 +61,41 @@ def upcoming_induction_groups(area_id: int, programme: Programme) -> list[Group]
             kind=GroupKind.CLOSED,
             start_date__gte=timezone.localdate(),
         )
+        .select_related("version", "centre")
+        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .order_by("start_date", "pk")
+    )
+
+
+def post_induction_referrals(user: User, programme: Programme) -> list[Referral]:
+    """Men on the programme whose closed group has held its last session and whose pathway
+    goes on to a rolling group: they wait for a rolling-group place."""
+    today = timezone.localdate()
+    finished = (
+        Membership.objects.current()
+        .filter(group__kind=GroupKind.CLOSED, group__programme=programme)
+        .filter(group__sessions__isnull=False)
+        .exclude(group__sessions__date__gte=today)
+        .values("referral_id")
+    )
+    referrals = (
+        Referral.objects.visible_to(user)
+        .filter(status_id="on_programme", programme=programme, pk__in=finished)
+        .select_related("participant")
+        .prefetch_related("participant__centres")
+    )
+    definition = programme.current_version().parsed
+    return [r for r in referrals if _needs_rolling(definition, r.pathway or None)]
+
+
+def _needs_rolling(definition: ProgrammeDefinition, pathway_code: str | None) -> bool:
+    pathway = definition.pathway(pathway_code) if pathway_code else longest_pathway(definition)
+    return any(definition.module(part.module).mode == "rolling" for part in pathway.modules)
+
+
+def rolling_groups(area_id: int, programme: Programme) -> list[Group]:
+    return list(
+        Group.objects.filter(area_id=area_id, programme=programme, kind=GroupKind.ROLLING)
         .select_related("version", "centre")
         .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
         .order_by("start_date", "pk")
@@ -135,7 +177,9 @@ def caseload_forecasts(referrals: Iterable[Referral], area_id: int | None) -> di
     return result
 
 
-def _man(referral: Referral, groups: list[Group], today: datetime.date) -> Man:
+def _man(
+    referral: Referral, groups: list[Group], today: datetime.date, *, after_induction: bool = False
+) -> Man:
     participant = referral.participant
     centres = allowed_centres(referral)
     reachable = {g.centre for g in groups if not centres or g.centre_id in centres}
@@ -148,7 +192,9 @@ def _man(referral: Referral, groups: list[Group], today: datetime.date) -> Man:
         centres=frozenset(_centre_key(centre) for centre in reachable),
         daytime=participant.available_daytime,
         evening=participant.available_evening,
-        weeks_needed=programme_weeks(definition, referral.pathway or None, "half-days"),
+        weeks_needed=programme_weeks(
+            definition, referral.pathway or None, "half-days", skip_closed=after_induction
+        ),
     )
 
 
@@ -157,15 +203,16 @@ def _centre_key(centre: Office) -> str:
     return centre.name
 
 
-def _candidate(group: Group) -> CandidateGroup:
+def _candidate(group: Group, starts: datetime.date | None = None) -> CandidateGroup:
     definition = group.definition
     return CandidateGroup(
         id=str(group.pk),
         centre=_centre_key(group.centre),
-        starts=group.start_date,
+        starts=starts or group.start_date,
+        rolling=group.kind == GroupKind.ROLLING,
         slot=group.pattern_definition.slot,
         capacity=definition.group_size_maximum,
-        minimum=definition.group_size_minimum,
+        minimum=0 if group.kind == GroupKind.ROLLING else definition.group_size_minimum,
         already_placed=member_count(group),
         has_daytime_block=group.module_definition.block_week is not None,
         name=group.name,
@@ -192,61 +239,96 @@ def record_keep_apart(
     return pair
 
 
-def propose_allocation(*, acting_user: User, programme: Programme) -> AllocationRun:
-    """Run the optimiser over the area's waiting list. Stores the proposal only."""
-    today = timezone.localdate()
-    waiting = list(waiting_referrals(acting_user, programme))
-    groups = upcoming_induction_groups(acting_user.area_pk, programme)
-    men = [_man(referral, groups, today) for referral in waiting]
-    by_participant = {str(r.participant_id): str(r.pk) for r in waiting}
-    pairs = [
-        KeepApartPair(
-            a=by_participant[str(k.first_id)], b=by_participant[str(k.second_id)], why=k.reason
-        )
+def _placements_of(
+    men: list[Man], candidates: list[CandidateGroup], pairs: list[KeepApartPair]
+) -> AllocationResult:
+    return allocate(men, candidates, pairs, time_limit_s=SOLVER_SECONDS / 2)
+
+
+def _keep_apart_pairs(referrals: list[Referral]) -> list[KeepApartPair]:
+    by_participant = {r.participant_id: str(r.pk) for r in referrals}
+    return [
+        KeepApartPair(a=by_participant[k.first_id], b=by_participant[k.second_id], why=k.reason)
         for k in KeepApart.objects.filter(
-            first_id__in=[r.participant_id for r in waiting],
-            second_id__in=[r.participant_id for r in waiting],
+            first_id__in=list(by_participant), second_id__in=list(by_participant)
         )
     ]
-    result = allocate(men, [_candidate(g) for g in groups], pairs, time_limit_s=SOLVER_SECONDS)
-    names = {str(r.pk): r.participant.full_name for r in waiting}
-    group_names = {str(g.pk): g.name for g in groups}
-    proposal = {
-        "status": result.status,
-        "solve_seconds": round(result.solve_seconds, 2),
-        "gap": result.gap,
+
+
+def _next_join_date(group: Group, today: datetime.date) -> datetime.date:
+    module = group.module_definition
+    meetings = module.meetings[group.pattern]
+    for number, date in (
+        group.sessions.filter(date__gte=today).order_by("number").values_list("number", "date")
+    ):
+        if (number - 1) % meetings + 1 in module.join_points:
+            return date
+    return today
+
+
+def propose_allocation(*, acting_user: User, programme: Programme) -> AllocationRun:
+    """Run the optimiser over the area's waiting list (Induction groups) and over the men
+    ready for a rolling group (rolling places). Stores the proposal only."""
+    today = timezone.localdate()
+    area_id = acting_user.area_pk
+    waiting = list(waiting_referrals(acting_user, programme))
+    inductions = upcoming_induction_groups(area_id, programme)
+    first = _placements_of(
+        [_man(r, inductions, today) for r in waiting],
+        [_candidate(g) for g in inductions],
+        _keep_apart_pairs(waiting),
+    )
+    rolling = rolling_groups(area_id, programme)
+    # Without a rolling group there is nothing to offer the men who finished a closed group.
+    ready = post_induction_referrals(acting_user, programme) if rolling else []
+    second = _placements_of(
+        [_man(r, rolling, today, after_induction=True) for r in ready],
+        [_candidate(g, _next_join_date(g, today)) for g in rolling],
+        _keep_apart_pairs(ready),
+    )
+    names = {str(r.pk): r.participant.full_name for r in [*waiting, *ready]}
+    group_names = {str(g.pk): g.name for g in [*inductions, *rolling]}
+    proposal: dict[str, Any] = {
+        "status": first.status,
+        "solve_seconds": round(first.solve_seconds + second.solve_seconds, 2),
+        "gap": first.gap,
         "placements": [
-            {
-                "referral": p.man_id,
-                "name": names[p.man_id],
-                "group": p.group_id,
-                "group_name": group_names[p.group_id],
-                "reason": p.reason,
-                "note": p.note,
-                "finishes": p.finishes.isoformat(),
-                "in_time": p.finishes_before_sentence_end,
-            }
-            for p in result.placements
+            _placement_entry(p, names, group_names) for p in [*first.placements, *second.placements]
         ],
         "unplaced": [
             {"referral": u.man_id, "name": names[u.man_id], "reason": u.reason}
-            for u in result.unplaced
+            for u in [*first.unplaced, *second.unplaced]
         ],
     }
     with transaction.atomic():
         run = AllocationRun.objects.create(
-            area_id=acting_user.area_pk,
-            programme=programme,
-            proposal=proposal,
-            created_by=acting_user,
+            area_id=area_id, programme=programme, proposal=proposal, created_by=acting_user
         )
         record_event(
             acting_user=acting_user,
             action=Action.ALLOCATION_PROPOSED,
             subject=run,
-            new_values={"placed": len(result.placements), "unplaced": len(result.unplaced)},
+            new_values={
+                "placed": len(proposal["placements"]),
+                "unplaced": len(proposal["unplaced"]),
+            },
         )
     return run
+
+
+def _placement_entry(
+    placement: Placement, names: dict[str, str], group_names: dict[str, str]
+) -> dict[str, Any]:
+    return {
+        "referral": placement.man_id,
+        "name": names[placement.man_id],
+        "group": placement.group_id,
+        "group_name": group_names[placement.group_id],
+        "reason": placement.reason,
+        "note": placement.note,
+        "finishes": placement.finishes.isoformat(),
+        "in_time": placement.finishes_before_sentence_end,
+    }
 
 
 def confirm_allocation(
@@ -265,12 +347,17 @@ def confirm_allocation(
                 continue
             referral = Referral.objects.visible_to(acting_user).get(pk=referral_id)
             group = Group.objects.visible_to(acting_user).get(pk=group_id)
-            membership = group_services.add_member(
-                acting_user=acting_user, group=group, referral=referral
-            )
-            change_status(
-                acting_user=acting_user, referral=referral, to_status=allocated, reason=None
-            )
+            if group.kind == GroupKind.ROLLING:
+                membership = group_services.move_to_rolling_group(
+                    acting_user=acting_user, group=group, referral=referral
+                )
+            else:
+                membership = group_services.add_member(
+                    acting_user=acting_user, group=group, referral=referral
+                )
+                change_status(
+                    acting_user=acting_user, referral=referral, to_status=allocated, reason=None
+                )
             issue_allocation_letter(acting_user=acting_user, membership=membership)
             places.append(membership)
         run.status = RunStatus.CONFIRMED

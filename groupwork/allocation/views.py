@@ -50,6 +50,7 @@ def waiting_list(request: HttpRequest) -> HttpResponse:
         {
             "programme": programme,
             "rows": [(referral, forecasts[referral.pk]) for referral in waiting],
+            "ready": services.post_induction_referrals(user, programme),
             "can_allocate": user.role in ALLOCATORS,
             "runs": AllocationRun.objects.filter(area_id=user.area_pk, programme=programme)[:5],
         },

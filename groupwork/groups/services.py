@@ -263,6 +263,29 @@ def add_member(*, acting_user: User, group: Group, referral: Referral) -> Member
     return membership
 
 
+def move_to_rolling_group(*, acting_user: User, group: Group, referral: Referral) -> Membership:
+    """A man who has finished his closed group leaves it on its last session and takes a
+    place in a rolling group from its next join point."""
+    if group.kind != GroupKind.ROLLING:
+        raise ValidationError(f"{group.name} is not a rolling group.")
+    with transaction.atomic():
+        current = (
+            Membership.objects.current()
+            .select_for_update()
+            .select_related("group")
+            .filter(referral=referral, group__kind=GroupKind.CLOSED)
+            .first()
+        )
+        if current is not None:
+            last = current.group.sessions.filter(status=SessionStatus.SCHEDULED).order_by("-date")
+            last_date = last.values_list("date", flat=True).first()
+            if last_date is None or last_date >= timezone.localdate():
+                raise ValidationError("He has not finished his closed group yet.")
+            current.left_on = last_date
+            current.save(update_fields=["left_on"])
+        return add_member(acting_user=acting_user, group=group, referral=referral)
+
+
 def _check_keep_apart(group: Group, referral: Referral) -> None:
     from groupwork.allocation.models import KeepApart  # noqa: PLC0415  (apps import each other)
 

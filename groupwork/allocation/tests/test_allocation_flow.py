@@ -135,7 +135,7 @@ def test_adding_a_man_beside_one_he_must_be_kept_from_is_refused(world: World) -
         )
 
 
-WAITING_LIST_QUERIES = 11
+WAITING_LIST_QUERIES = 13
 
 
 def test_the_waiting_list_query_count_does_not_grow(
@@ -193,3 +193,49 @@ def test_an_officer_records_two_men_to_keep_apart(world: World) -> None:
         first=world.worcester_man, second=other, reason="Brothers"
     ).exists()
     assert AuditEvent.objects.filter(action=Action.KEEP_APART_RECORDED).exists()
+
+
+def test_a_man_who_finished_his_induction_is_offered_a_rolling_place(world: World) -> None:
+    from groupwork.groups.models import GroupKind  # noqa: PLC0415
+
+    finished = upcoming_group(world, datetime.date(2026, 6, 1))  # ended in August
+    rolling_centre = OfficeFactory.create(area=world.area, name="Rolling centre", slug="rolling")
+    rolling = group_services.create_group(
+        acting_user=world.users["pm.westmercia"],
+        version=csogp().current_version(),
+        module_code="longer-term",
+        pattern_code="evenings",
+        name="Longer-term, Tuesdays",
+        centre=rolling_centre,
+        room=None,
+        start=datetime.date(2026, 12, 1),
+        weekday=1,
+        facilitators=list(finished.facilitators.all()),
+    )
+    man = ReferralFactory.create(
+        participant__area=world.area,
+        participant__available_evening=True,
+        responsible_officer=world.users["om.worcester"],
+        status_id="on_programme",
+        pathway="medium",
+        sentence_end=datetime.date(2029, 6, 1),
+    )
+    Membership.objects.create(group=finished, referral=man, joined_on=finished.start_date)
+    run = services.propose_allocation(acting_user=world.users["pm.westmercia"], programme=csogp())
+    placed = {p["referral"]: p["group"] for p in run.proposal["placements"]}
+    assert placed[str(man.pk)] == str(rolling.pk)
+    assert Membership.objects.current().get(referral=man).group == finished  # nothing yet
+
+    services.confirm_allocation(
+        acting_user=world.users["pm.westmercia"], run=run, choices={str(man.pk): str(rolling.pk)}
+    )
+    left = Membership.objects.get(referral=man, group=finished)
+    assert left.left_on == finished.sessions.order_by("-date").values_list("date", flat=True)[0]
+    place = Membership.objects.current().get(referral=man)
+    assert place.group.kind == GroupKind.ROLLING
+    # A medium pathway needs 40 longer-term meetings from his join point.
+    assert place.last_session is not None and place.first_session is not None
+    assert place.last_session - place.first_session + 1 == 40
+    man.refresh_from_db()
+    assert man.status_id == "on_programme"
+    assert Letter.objects.filter(referral=man).exists()
