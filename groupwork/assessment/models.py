@@ -10,21 +10,16 @@ from django.db import models
 
 from groupwork.assessment.instrument import Instrument as InstrumentDefinition
 from groupwork.assessment.instrument import parse_instrument
-from groupwork.core.versioning import DefinitionVersion
+from groupwork.core.versioning import DefinitionOwner, DefinitionVersion
 
 
-class Instrument(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+class Instrument(DefinitionOwner):
+    class Meta(DefinitionOwner.Meta):
+        pass
 
     def current_version(self) -> InstrumentVersion:
-        return self.versions.order_by("-number")[0]
+        version: InstrumentVersion = self.latest_version()
+        return version
 
 
 class InstrumentVersion(DefinitionVersion):

@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     PROGRAMME_LOADED = "programme_loaded", "Loaded a programme definition"
     GROUP_CREATED = "group_created", "Created a group"
     GROUP_MEMBER_ADDED = "group_member_added", "Added a man to a group"
+    GROUP_MEMBER_LEFT = "group_member_left", "Ended a man's place in a group"
     SESSION_CANCELLED = "session_cancelled", "Cancelled a session"
     SESSION_RESCHEDULED = "session_rescheduled", "Moved a session"
     SESSION_STAFF_CHANGED = "session_staff_changed", "Changed a session's facilitators"

@@ -69,6 +69,24 @@ def store_version(  # noqa: PLR0913  (keyword-only: what is stored, for whom, un
 _PARSED: dict[str, Any] = {}
 
 
+class DefinitionOwner(models.Model):
+    """What a definition file describes (a programme, a questionnaire), by its stable code.
+    Subclasses' version models point back with related_name="versions"."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_version(self) -> Any:
+        return self.versions.order_by("-number")[0]  # type: ignore[attr-defined]
+
+
 class DefinitionVersion(models.Model):
     """The stored fields of a loaded definition. Subclasses add the owner and say how the
     content is parsed; each content is parsed once a process, since a version never changes."""

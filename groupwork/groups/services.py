@@ -283,6 +283,13 @@ def move_to_rolling_group(*, acting_user: User, group: Group, referral: Referral
                 raise ValidationError("He has not finished his closed group yet.")
             current.left_on = last_date
             current.save(update_fields=["left_on"])
+            record_event(
+                acting_user=acting_user,
+                action=Action.GROUP_MEMBER_LEFT,
+                subject=current,
+                participant=referral.participant,
+                new_values={"group": current.group.name, "left_on": last_date.isoformat()},
+            )
         return add_member(acting_user=acting_user, group=group, referral=referral)
 
 

@@ -6,22 +6,17 @@ from functools import cached_property
 
 from django.db import models
 
-from groupwork.core.versioning import DefinitionVersion
+from groupwork.core.versioning import DefinitionOwner, DefinitionVersion
 from groupwork.programmes.definition import ProgrammeDefinition, parse_definition
 
 
-class Programme(models.Model):
-    code = models.SlugField(max_length=40, unique=True)
-    name = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
+class Programme(DefinitionOwner):
+    class Meta(DefinitionOwner.Meta):
+        pass
 
     def current_version(self) -> ProgrammeVersion:
-        return self.versions.order_by("-number")[0]
+        version: ProgrammeVersion = self.latest_version()
+        return version
 
 
 class ProgrammeVersion(DefinitionVersion):

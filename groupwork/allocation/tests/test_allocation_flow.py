@@ -196,6 +196,7 @@ def test_an_officer_records_two_men_to_keep_apart(world: World) -> None:
 
 
 def test_a_man_who_finished_his_induction_is_offered_a_rolling_place(world: World) -> None:
+    from groupwork.audit.models import Action, AuditEvent  # noqa: PLC0415
     from groupwork.groups.models import GroupKind  # noqa: PLC0415
 
     finished = upcoming_group(world, datetime.date(2026, 6, 1))  # ended in August
@@ -230,6 +231,9 @@ def test_a_man_who_finished_his_induction_is_offered_a_rolling_place(world: Worl
         acting_user=world.users["pm.westmercia"], run=run, choices={str(man.pk): str(rolling.pk)}
     )
     left = Membership.objects.get(referral=man, group=finished)
+    assert AuditEvent.objects.filter(
+        action=Action.GROUP_MEMBER_LEFT, subject_id=str(left.pk)
+    ).exists()
     assert left.left_on == finished.sessions.order_by("-date").values_list("date", flat=True)[0]
     place = Membership.objects.current().get(referral=man)
     assert place.group.kind == GroupKind.ROLLING
