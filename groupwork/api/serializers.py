@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from groupwork.assessment.reliable_change import DIRECTIONS, ReliableChange
 from groupwork.assessment.risk import CATEGORIES, Rm2000Result
+from groupwork.enforcement.policy import ACTIONS, Advice, load_policy
 from groupwork.groups.timetable import PlannedSession, Timetable
 from groupwork.organisation.models import Office
 from groupwork.programmes.definition import ProgrammeDefinition
@@ -23,6 +24,15 @@ HOURS_MINUTES = "%H:%M"
 # past the calendar's end.
 EARLIEST_START = datetime.date(2000, 1, 1)
 LATEST_START = datetime.date(2099, 12, 31)
+MAX_WORKING_DAYS = 3650
+MAX_WARNINGS = 100
+
+
+def date_in_range(value: datetime.date) -> None:
+    if not EARLIEST_START <= value <= LATEST_START:
+        raise serializers.ValidationError(
+            f"Enter a date from {EARLIEST_START:%Y} to {LATEST_START:%Y}."
+        )
 
 
 class TimetablePreviewSerializer(serializers.Serializer[None]):
@@ -35,7 +45,9 @@ class TimetablePreviewSerializer(serializers.Serializer[None]):
     )
     module = serializers.SlugField(max_length=60, help_text="The module's code, e.g. `induction`.")
     start = serializers.DateField(
-        input_formats=[ISO_DATE], help_text="The first day wanted, as YYYY-MM-DD."
+        input_formats=[ISO_DATE],
+        validators=[date_in_range],
+        help_text="The first day wanted, as YYYY-MM-DD.",
     )
     pattern = serializers.SlugField(
         max_length=40,
@@ -51,13 +63,6 @@ class TimetablePreviewSerializer(serializers.Serializer[None]):
             return Programme.objects.get(code=value).current_version().parsed
         except (Programme.DoesNotExist, IndexError):  # IndexError: no definition loaded yet
             raise serializers.ValidationError("No such programme.") from None
-
-    def validate_start(self, value: datetime.date) -> datetime.date:
-        if not EARLIEST_START <= value <= LATEST_START:
-            raise serializers.ValidationError(
-                f"Enter a date from {EARLIEST_START:%Y} to {LATEST_START:%Y}."
-            )
-        return value
 
     def validate_centre(self, value: str) -> Office:
         # Only the user's own area: another area's centre gets the same answer as none at all.
@@ -198,4 +203,84 @@ class ReliableChangeSerializer(serializers.Serializer[ReliableChange]):
         choices=DIRECTIONS,
         help_text="`improved` or `deteriorated` when the change is reliable, given which way "
         "is better; otherwise `no reliable change`.",
+    )
+
+
+class WorkingDaysInputSerializer(serializers.Serializer[None]):
+    """A day to count from and how many working days to count."""
+
+    # Sent as `from`, a Python keyword: declared as `start` and renamed in get_fields, so the
+    # schema and the error messages both say `from`.
+    start = serializers.DateField(
+        source="start",
+        input_formats=[ISO_DATE],
+        validators=[date_in_range],
+        help_text="The day to count from, as YYYY-MM-DD; it is not counted itself.",
+    )
+    working_days = serializers.IntegerField(
+        min_value=0,
+        max_value=MAX_WORKING_DAYS,
+        help_text="How many working days to count: 0 gives `from` back. Working days are "
+        "Monday to Friday, except England and Wales bank holidays and the area's closure days.",
+    )
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
+        fields = super().get_fields()
+        return {"from": fields.pop("start"), **fields}
+
+    def create(self, validated_data: Any) -> None:
+        raise NotImplementedError
+
+    def update(self, instance: None, validated_data: Any) -> None:
+        raise NotImplementedError
+
+
+class WorkingDaySerializer(serializers.Serializer[dict[str, datetime.date]]):
+    date = serializers.DateField(
+        format=ISO_DATE, help_text="The day that many working days after `from`."
+    )
+
+
+class EnforcementAdviceInputSerializer(serializers.Serializer[None]):
+    """A failure to comply, the man's sentence and the warnings he has had."""
+
+    sentence_type = serializers.ChoiceField(
+        choices=[(code, rule.label) for code, rule in load_policy().items()],
+        help_text="What he is serving: `community_order` or `licence`.",
+    )
+    failure_date = serializers.DateField(
+        input_formats=[ISO_DATE],
+        validators=[date_in_range],
+        help_text="The day he failed to comply, as YYYY-MM-DD.",
+    )
+    # Required even when empty: a caller who leaves it out must not get a first failure's
+    # advice for a man who was warned last month.
+    previous_warnings = serializers.ListField(
+        child=serializers.DateField(input_formats=[ISO_DATE], validators=[date_in_range]),
+        max_length=MAX_WARNINGS,
+        help_text="The dates of every warning he has had on this sentence, as YYYY-MM-DD; "
+        "`[]` for none.",
+    )
+
+    def create(self, validated_data: Any) -> None:
+        raise NotImplementedError
+
+    def update(self, instance: None, validated_data: Any) -> None:
+        raise NotImplementedError
+
+
+class AdviceSerializer(serializers.Serializer[Advice]):
+    action = serializers.ChoiceField(
+        choices=ACTIONS,
+        help_text="`warn_or_refer`: warn him or refer him to court for breach; "
+        "`refer_for_breach`: refer him to court for breach; `recall_review`: review whether "
+        "to ask for his recall to prison.",
+    )
+    must_act_by = serializers.DateField(
+        format=ISO_DATE,
+        help_text="The last day to act: the policy's number of working days (10) after the "
+        "failure, not counting weekends, bank holidays or the area's closure days.",
+    )
+    explanation = serializers.CharField(
+        help_text="The advice in plain words for the officer, citing the law."
     )

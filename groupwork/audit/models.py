@@ -40,6 +40,18 @@ class Action(models.TextChoices):
     ALLOCATION_CONFIRMED = "allocation_confirmed", "Confirmed allocations"
     LETTER_WRITTEN = "letter_written", "Wrote a letter"
     KEEP_APART_RECORDED = "keep_apart_recorded", "Recorded men to keep apart"
+    REGISTER_TAKEN = "register_taken", "Took a register"
+    REGISTER_VIEWED = "register_viewed", "Viewed a register"
+    ABSENCE_REPORTED = "absence_reported", "Recorded an absence"
+    ABSENCE_EVIDENCE = "absence_evidence", "Recorded evidence for an absence"
+    ABSENCE_DECIDED = "absence_decided", "Decided whether an absence is acceptable"
+    CATCH_UP_CREATED = "catch_up_created", "Recorded a catch-up needed"
+    CATCH_UP_BOOKED = "catch_up_booked", "Booked a catch-up"
+    CATCH_UP_DONE = "catch_up_done", "Marked a catch-up done"
+    ENFORCEMENT_OPENED = "enforcement_opened", "Opened an enforcement item"
+    ENFORCEMENT_DECIDED = "enforcement_decided", "Recorded enforcement action"
+    TASK_RAISED = "task_raised", "Raised a task"
+    TASK_CLOSED = "task_closed", "Closed a task"
 
 
 class AuditEvent(models.Model):

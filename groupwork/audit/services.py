@@ -26,7 +26,31 @@ def record_event(
     new_values: dict[str, Any] | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
+    event = build_event(
+        acting_user=acting_user,
+        action=action,
+        subject=subject,
+        participant=participant,
+        old_values=old_values,
+        new_values=new_values,
+        detail=detail,
+    )
+    event.save()
+    return event
+
+
+def build_event(
+    *,
+    acting_user: User | None,
+    action: Action,
+    subject: models.Model | None = None,
+    participant: Participant | None = None,
+    old_values: dict[str, Any] | None = None,
+    new_values: dict[str, Any] | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """An unsaved event, for writing many at once with `AuditEvent.objects.bulk_create`."""
+    return AuditEvent(
         actor=acting_user,  # None for the system itself, e.g. a management command
         area_id=acting_user.area_id if acting_user else None,
         action=action,

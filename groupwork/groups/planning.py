@@ -17,6 +17,11 @@ class PlanningError(ValueError):
         self.field = field
 
 
+def area_closures(area: Area) -> frozenset[datetime.date]:
+    """The days the area is closed, for counting working days."""
+    return frozenset(ClosureDay.objects.filter(area=area).values_list("date", flat=True))
+
+
 def area_blocked_days(area: Area) -> Blocked:
     closures = dict(
         ClosureDay.objects.filter(area=area).values_list("date", "reason").order_by("date")

@@ -10,11 +10,10 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
-import holidays
-
+# Re-exported: the rule moved to core; callers of `timetable.bank_holiday` keep working.
+from groupwork.core.working_days import bank_holiday as bank_holiday
 from groupwork.programmes.definition import Module, Pattern
 
 Blocked = Callable[[datetime.date], str | None]
@@ -44,17 +43,6 @@ class Timetable:
     start_moved_from: datetime.date | None
     start_reason: str | None
     sessions: tuple[PlannedSession, ...]
-
-
-@cache
-def _bank_holidays() -> holidays.HolidayBase:
-    # England's list; Wales has the same bank holidays.
-    return holidays.country_holidays("GB", subdiv="ENG")
-
-
-def bank_holiday(day: datetime.date) -> str | None:
-    name = _bank_holidays().get(day)
-    return f"{name} (bank holiday)" if name else None
 
 
 def closed_days(closures: Mapping[datetime.date, str]) -> Blocked:

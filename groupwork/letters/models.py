@@ -8,6 +8,9 @@ from django.db import models
 
 class LetterKind(models.TextChoices):
     ALLOCATION = "allocation", "Place in a group"
+    WARNING = "warning", "Warning"
+    BREACH_REPORT = "breach_report", "Breach report for the court"
+    RECALL_REPORT = "recall_report", "Recall report (draft)"
 
 
 class Letter(models.Model):

@@ -44,6 +44,9 @@ INSTALLED_APPS = [
     "groupwork.allocation",
     "groupwork.api",
     "groupwork.letters",
+    "groupwork.attendance",
+    "groupwork.enforcement",
+    "groupwork.tasks",
 ]
 
 MIDDLEWARE = [

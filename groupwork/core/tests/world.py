@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from django.test import Client
 
 from groupwork.assessment.models import Administration, InstrumentVersion
+from groupwork.attendance.models import Absence, AbsenceReason, CatchUp, HowReported
 from groupwork.core.reference_data import ensure_reference_data
+from groupwork.enforcement.models import Advice, EnforcementItem
 from groupwork.groups.models import Group, Session, SessionFacilitator
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
 from groupwork.organisation.models import Area, Role, User
@@ -55,6 +57,11 @@ class World:
     shrewsbury_group: Group
     worcester_session: Session
     worcester_administration: Administration
+    # worcester_man missed worcester_session: the absence is pending, a catch-up is owed and
+    # an enforcement item waits for om.worcester.
+    worcester_absence: Absence
+    worcester_catch_up: CatchUp
+    worcester_enforcement: EnforcementItem
 
     @property
     def worcester_man(self) -> Participant:
@@ -119,6 +126,7 @@ def build_world() -> World:
     worcester_session = SessionFactory.create(group=worcester_group, number=6)
     SessionFacilitator.objects.create(session=worcester_session, facilitator=users["fac.worcester"])
     worcester_referral = referral("om.worcester")
+    missed_by_worcester_man = {"session": worcester_session, "referral": worcester_referral}
     world = World(
         area=area,
         other_area=other_area,
@@ -135,6 +143,27 @@ def build_world() -> World:
             occasion="pre-programme",
             version=InstrumentVersion.objects.get(instrument__code="demo-coping"),
             started_by=users["om.worcester"],
+        ),
+        worcester_absence=Absence.objects.create(
+            **missed_by_worcester_man,
+            reason=AbsenceReason.ILLNESS,
+            how_reported=HowReported.PHONE,
+            reported_by=users["fac.worcester"],
+            evidence_due=datetime.date(2026, 12, 14),
+        ),
+        worcester_catch_up=CatchUp.objects.create(
+            referral=worcester_referral,
+            missed_session=worcester_session,
+            module="induction",
+            content=[6],
+        ),
+        worcester_enforcement=EnforcementItem.objects.create(
+            referral=worcester_referral,
+            failure_date=worcester_session.date,
+            failure="Did not attend session 6 without an acceptable reason",
+            advice=Advice.WARN_OR_REFER,
+            must_act_by=datetime.date(2026, 12, 21),
+            explanation="No warning in the 12 months before this failure.",
         ),
     )
     MembershipFactory.create(group=worcester_group, referral=world.worcester_referral)
