@@ -171,6 +171,7 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "member_count": member_count,
         "facilitators": group.facilitators.all(),
         "can_plan": user.role in PLANNERS,
+        "takes_registers": user.role in {Role.FACILITATOR, Role.PROGRAMME_MANAGER},
         "feed_url": None,
     }
     if user.role in PLANNERS:
