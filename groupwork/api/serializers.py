@@ -12,7 +12,7 @@ from rest_framework import serializers
 
 from groupwork.assessment.reliable_change import DIRECTIONS, ReliableChange
 from groupwork.assessment.risk import CATEGORIES, Rm2000Result
-from groupwork.enforcement.policy import ACTIONS, Advice, load_policy
+from groupwork.enforcement.policy import ACTION_LABELS, Advice, load_policy
 from groupwork.groups.timetable import PlannedSession, Timetable
 from groupwork.organisation.models import Office
 from groupwork.programmes.definition import ProgrammeDefinition
@@ -20,8 +20,8 @@ from groupwork.programmes.models import Programme
 
 ISO_DATE = "%Y-%m-%d"
 HOURS_MINUTES = "%H:%M"
-# Far enough either way for any real group; keeps a typing slip (year 9999) from searching
-# past the calendar's end.
+# Far enough either way for any real group or failure; keeps a typing slip (year 9999) from
+# searching past the calendar's end.
 EARLIEST_START = datetime.date(2000, 1, 1)
 LATEST_START = datetime.date(2099, 12, 31)
 MAX_WORKING_DAYS = 3650
@@ -271,10 +271,7 @@ class EnforcementAdviceInputSerializer(serializers.Serializer[None]):
 
 class AdviceSerializer(serializers.Serializer[Advice]):
     action = serializers.ChoiceField(
-        choices=ACTIONS,
-        help_text="`warn_or_refer`: warn him or refer him to court for breach; "
-        "`refer_for_breach`: refer him to court for breach; `recall_review`: review whether "
-        "to ask for his recall to prison.",
+        choices=list(ACTION_LABELS.items()), help_text="What the officer must do."
     )
     must_act_by = serializers.DateField(
         format=ISO_DATE,

@@ -14,5 +14,7 @@ urlpatterns = [
         views.ReliableChangeIndex.as_view(),
         name="assessment-reliable-change",
     ),
+    path("calendar/working-days", views.WorkingDays.as_view(), name="calendar-working-days"),
+    path("enforcement/advice", views.EnforcementAdvice.as_view(), name="enforcement-advice"),
     path("schema/", views.Schema.as_view(), name="schema"),
 ]

@@ -13,17 +13,23 @@ from rest_framework.response import Response
 
 from groupwork.api.access import DeclaredAccess, area_of, signed_in_user
 from groupwork.api.serializers import (
+    AdviceSerializer,
+    EnforcementAdviceInputSerializer,
     ReliableChangeInputSerializer,
     ReliableChangeSerializer,
     Rm2000InputSerializer,
     Rm2000ResultSerializer,
     TimetablePreviewSerializer,
     TimetableSerializer,
+    WorkingDaySerializer,
+    WorkingDaysInputSerializer,
 )
 from groupwork.assessment.reliable_change import ReliableChangeInputError, reliable_change
 from groupwork.assessment.risk import Rm2000InputError, Rm2000Inputs, score_rm2000
 from groupwork.core.access import ALL_STAFF, CASE_READERS, Access, Scope
-from groupwork.groups.planning import PlanningError, preview_timetable
+from groupwork.core.working_days import add_working_days
+from groupwork.enforcement.policy import advise
+from groupwork.groups.planning import PlanningError, area_closures, preview_timetable
 from groupwork.groups.timetable import NoClearDateError
 
 FIELD_ERRORS = OpenApiResponse(
@@ -154,3 +160,66 @@ class ReliableChangeIndex(DeclaredAccess):
         except ReliableChangeInputError as error:
             raise ValidationError({error.field: [str(error)]}) from error
         return Response(ReliableChangeSerializer(result).data)
+
+
+class WorkingDays(DeclaredAccess):
+    # Any staff member: it reads only the user's area's closure days, and a user without an
+    # area (a system administrator) counts bank holidays alone.
+    access = Access(roles=ALL_STAFF, scope=Scope.NONE)
+
+    @extend_schema(
+        operation_id="calendar_working_days",
+        summary="Count working days",
+        description="The day that many working days after `from` (`from` itself not counted). "
+        "Working days are Monday to Friday, except England and Wales bank holidays and the "
+        "closure days of the user's area. Saves nothing.",
+        request=WorkingDaysInputSerializer,
+        responses={
+            200: WorkingDaySerializer,
+            400: field_errors(
+                {"working_days": ["Ensure this value is greater than or equal to 0."]}
+            ),
+            401: NOT_SIGNED_IN,
+            403: NOT_ALLOWED,
+        },
+        tags=["calendar"],
+    )
+    def post(self, request: Request) -> Response:
+        user = signed_in_user(request)
+        given = WorkingDaysInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        closures = area_closures(user.area) if user.area else frozenset()
+        day = add_working_days(
+            given.validated_data["start"], given.validated_data["working_days"], closures
+        )
+        return Response(WorkingDaySerializer({"date": day}).data)
+
+
+class EnforcementAdvice(DeclaredAccess):
+    # As the calculators: staff of an area. It advises on the dates sent and reads no man's
+    # record, so there is nothing to scope or audit.
+    access = Access(roles=CASE_READERS, scope=Scope.NONE)
+
+    @extend_schema(
+        operation_id="enforcement_advice",
+        summary="Advise on a failure to comply",
+        description="What the officer must do, by when, and why, from the enforcement policy: "
+        "on a community order, a warning in the 12 months before the failure means referral "
+        "to court for breach, otherwise a warning or a referral (Sentencing Act 2020, "
+        "Schedule 10); on licence, a recall review. The deadline is 10 working days after "
+        "the failure, not counting the area's closure days. Saves nothing.",
+        request=EnforcementAdviceInputSerializer,
+        responses={
+            200: AdviceSerializer,
+            400: field_errors({"failure_date": ["Enter a date from 2000 to 2099."]}),
+            401: NOT_SIGNED_IN,
+            403: NOT_ALLOWED,
+        },
+        tags=["enforcement"],
+    )
+    def post(self, request: Request) -> Response:
+        area = area_of(signed_in_user(request))
+        given = EnforcementAdviceInputSerializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        advice = advise(**given.validated_data, closures=area_closures(area))
+        return Response(AdviceSerializer(advice).data)

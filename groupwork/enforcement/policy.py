@@ -26,6 +26,11 @@ Action = Literal["warn_or_refer", "refer_for_breach", "recall_review"]
 ACTIONS: tuple[Action, ...] = get_args(Action)
 POLICY_FILE = Path(__file__).with_name("enforcement_policy.json")
 
+ACTION_LABELS: dict[Action, str] = {
+    "warn_or_refer": "Warn him or refer him to court for breach",
+    "refer_for_breach": "Refer him to court for breach",
+    "recall_review": "Review whether to ask for his recall to prison",
+}
 # What each action asks of the officer, as the explanation says it; {law} is the rule's law.
 ACTION_WORDS: dict[Action, str] = {
     "warn_or_refer": "You may give him a warning or refer him back to court for breach ({law}).",

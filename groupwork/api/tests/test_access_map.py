@@ -19,7 +19,7 @@ from rest_framework.test import APIClient
 from groupwork.api import urls as api_urls
 from groupwork.api.access import DeclaredAccess
 from groupwork.api.tests.conftest import token_client
-from groupwork.core.access import CASE_READERS, Access
+from groupwork.core.access import ALL_STAFF, CASE_READERS, Access
 from groupwork.core.tests.world import PERSONAS, World
 from groupwork.organisation.models import Role
 from groupwork.organisation.tests.factories import OfficeFactory
@@ -62,6 +62,18 @@ def reliable_change_body(world: World) -> dict[str, Any]:
     return {"pre": 30, "post": 19, "sd": 7.5, "reliability": 0.75, "higher_is_better": False}
 
 
+def working_days_body(world: World) -> dict[str, Any]:
+    return {"from": "2026-12-24", "working_days": 10}
+
+
+def enforcement_advice_body(world: World) -> dict[str, Any]:
+    return {
+        "sentence_type": "community_order",
+        "failure_date": "2026-11-10",
+        "previous_warnings": ["2026-03-03"],
+    }
+
+
 CASES: dict[str, Case] = {
     "timetable-preview": Case(
         "/api/v1/timetables/preview",
@@ -72,6 +84,12 @@ CASES: dict[str, Case] = {
     "risk-rm2000": Case("/api/v1/risk/rm2000", method="post", body=rm2000_body),
     "assessment-reliable-change": Case(
         "/api/v1/assessment/reliable-change", method="post", body=reliable_change_body
+    ),
+    "calendar-working-days": Case(
+        "/api/v1/calendar/working-days", method="post", body=working_days_body
+    ),
+    "enforcement-advice": Case(
+        "/api/v1/enforcement/advice", method="post", body=enforcement_advice_body
     ),
     "schema": Case("/api/v1/schema/"),
 }
@@ -109,11 +127,19 @@ def test_the_preview_is_for_staff_with_an_area() -> None:
     assert Role.SYSTEM_ADMIN not in access.roles
 
 
-@pytest.mark.parametrize("name", ["risk-rm2000", "assessment-reliable-change"])
+@pytest.mark.parametrize(
+    "name", ["risk-rm2000", "assessment-reliable-change", "enforcement-advice"]
+)
 def test_the_calculators_are_for_staff_with_an_area(name: str) -> None:
     access: Access = api_url_patterns()[name].access
     assert access.roles == CASE_READERS
     assert Role.SYSTEM_ADMIN not in access.roles
+
+
+def test_working_days_are_for_all_staff() -> None:
+    # Bank holidays are the same for everyone; a user with an area gets its closures too.
+    access: Access = api_url_patterns()["calendar-working-days"].access
+    assert access.roles == ALL_STAFF
 
 
 @pytest.mark.django_db

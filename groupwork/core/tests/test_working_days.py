@@ -163,7 +163,5 @@ def test_counting_on_in_two_steps_gives_the_same_day(
 
 
 @given(start=STARTS, offsets=CLOSURE_OFFSETS)
-def test_no_working_days_is_always_the_start(
-    start: datetime.date, offsets: frozenset[int]
-) -> None:
+def test_no_working_days_is_always_the_start(start: datetime.date, offsets: frozenset[int]) -> None:
     assert add_working_days(start, 0, closures_near(start, offsets)) == start

@@ -16,6 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from groupwork.enforcement.policy import (
+    ACTION_LABELS,
+    ACTION_WORDS,
+    ACTIONS,
     POLICY_FILE,
     AfterAWarning,
     PolicyError,
@@ -293,6 +296,10 @@ def test_a_file_that_is_not_json_is_refused(tmp_path: Path) -> None:
         load_policy(path)
     with pytest.raises(PolicyError, match="cannot be read"):
         load_policy(tmp_path / "missing.json")
+
+
+def test_every_action_has_a_label_and_words() -> None:
+    assert set(ACTION_LABELS) == set(ACTION_WORDS) == set(ACTIONS)
 
 
 @pytest.mark.parametrize(
