@@ -16,6 +16,7 @@ from django.utils.text import slugify
 from groupwork.allocation.models import KeepApart
 from groupwork.assessment import services as assessment_services
 from groupwork.assessment.models import InstrumentVersion
+from groupwork.core.demo_attendance import follow_up_demo_absences, take_demo_registers
 from groupwork.core.reference_data import (
     DEMO_INSTRUMENT,
     ensure_reference_data,
@@ -145,6 +146,8 @@ def load_demo() -> list[User]:
         )
         _waiting_list_cases(west_mercia, staff)
         _letters(west_mercia)
+        if take_demo_registers(groups, TODAY):
+            follow_up_demo_absences(TODAY, staff)
         _men(northmoor, prefix="NM", count=5, officers=[staff["om.otherarea"]], groups={}, rng=rng)
     return [staff[name] for name in DEMO_LOGINS]
 
