@@ -53,6 +53,11 @@ CASE_READERS = frozenset(
 )
 CASE_WRITERS = frozenset({Role.OFFENDER_MANAGER, Role.PROGRAMME_MANAGER})
 AUDIT_READERS = frozenset({Role.CHIEF_OFFICER, Role.SYSTEM_ADMIN})
+ENFORCEMENT_READERS = frozenset(
+    {Role.OFFENDER_MANAGER, Role.MANAGER, Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}
+)
+# An officer decides for their own men, a manager for their team's (enforcement.services).
+ENFORCEMENT_DECIDERS = frozenset({Role.OFFENDER_MANAGER, Role.MANAGER})
 
 
 def public(view: ViewFunc) -> ViewFunc:

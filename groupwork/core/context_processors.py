@@ -5,8 +5,18 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from groupwork.core.access import AUDIT_READERS, CASE_READERS, CASE_WRITERS
+from groupwork.core.access import (
+    AUDIT_READERS,
+    CASE_READERS,
+    CASE_WRITERS,
+    ENFORCEMENT_READERS,
+)
 from groupwork.organisation.models import Role
+
+# The roles of the to-do list (groupwork.attendance.views_absences.todo).
+TODO_USERS = frozenset(
+    {Role.OFFENDER_MANAGER, Role.FACILITATOR, Role.MANAGER, Role.PROGRAMME_MANAGER}
+)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,12 +24,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated or "kiosk_administration" in request.session:
         return {}
     items = []
+    if user.role in TODO_USERS:
+        items.append(("todo", "To do"))
     if user.role in CASE_READERS:
         items.append(("caseload", "Caseload"))
     if user.role in CASE_WRITERS:
         items.append(("referral-create", "New referral"))
     if user.role in CASE_READERS:
         items.append(("group-list", "Groups"))
+    if user.role in ENFORCEMENT_READERS:
+        items.append(("enforcement-list", "Enforcement"))
     if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
         items.append(("waiting-list", "Waiting list"))
     if user.role == Role.FACILITATOR:
