@@ -27,6 +27,7 @@ from groupwork.attendance.models import (
     AbsenceStatus,
     Attendance,
     CatchUp,
+    CatchUpMode,
     CatchUpStatus,
     Failure,
     HowReported,
@@ -38,8 +39,9 @@ from groupwork.audit.services import build_event, record_event
 from groupwork.core.working_days import add_working_days
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.enforcement.services import new_item, warnings_given
-from groupwork.groups.models import Group, GroupKind, Membership, Session
+from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionStatus
 from groupwork.groups.planning import area_closures
+from groupwork.organisation.models import Role
 from groupwork.tasks.models import TaskKind
 from groupwork.tasks.services import close_tasks, raise_task
 
@@ -277,7 +279,15 @@ def _apply_marks(  # noqa: PLR0913  (keyword-only: one register's facts)
             "recorded_at",
         ],
     )
-    _follow_on(acting_user=acting_user, session=session, group=group, rows=rows, content=content)
+    reasons = {mark.referral_id: mark.absence_reason for mark in marks}
+    _follow_on(
+        acting_user=acting_user,
+        session=session,
+        group=group,
+        rows=rows,
+        content=content,
+        reasons=reasons,
+    )
     return events
 
 
@@ -288,6 +298,7 @@ def _follow_on(
     group: Group,
     rows: dict[UUID, RegisterRow],
     content: list[int],
+    reasons: dict[UUID, str],
 ) -> None:
     """Absences, catch-ups and enforcement items that the marks call for, and undo those a
     corrected mark no longer calls for (only while nobody has acted on them)."""
@@ -299,9 +310,10 @@ def _follow_on(
             Absence(
                 session=session,
                 referral_id=a.referral_id,
-                reason=AbsenceReason.NONE_GIVEN,
+                reason=reasons.get(a.referral_id) or AbsenceReason.NONE_GIVEN,
                 how_reported=HowReported.REGISTER,
                 reported_by=acting_user,
+                evidence_due=sick_note_due(session, reasons.get(a.referral_id, ""), closures),
             )
             for a in absent
             if rows[a.referral_id].absence is None
@@ -612,3 +624,146 @@ def _open_for_absence(
         new_values={"advice": item.advice, "must_act_by": item.must_act_by.isoformat()},
     )
     return item
+
+
+def catch_up_key(catch_up: CatchUp) -> str:
+    return f"catch-up-{catch_up.pk}"
+
+
+def _check_booking(
+    *,
+    catch_up: CatchUp,
+    mode: str,
+    booked_for: datetime.date | None,
+    facilitator: User | None,
+    other_session: Session | None,
+) -> None:
+    problems = []
+    if mode == CatchUpMode.ONE_TO_ONE:
+        if booked_for is None:
+            problems.append("Enter the date of the one-to-one.")
+        if facilitator is None:
+            problems.append("Choose the facilitator who will see him.")
+    elif mode == CatchUpMode.OTHER_GROUP:
+        if other_session is None:
+            problems.append("Choose the other group's session.")
+        elif (
+            other_session.status != SessionStatus.SCHEDULED
+            or other_session.group.module != catch_up.module
+            or other_session.group_id == catch_up.missed_session.group_id
+        ):
+            problems.append("That session is not a matching session of another group.")
+    else:
+        problems.append("Choose how he will catch up.")
+    if facilitator is not None and (
+        facilitator.role != Role.FACILITATOR
+        or facilitator.area_id != catch_up.referral.participant.area_id
+    ):
+        problems.append("Choose a facilitator of his area.")
+    if problems:
+        raise ValidationError(problems)
+
+
+def book_catch_up(  # noqa: PLR0913  (keyword-only: how, when and with whom)
+    *,
+    acting_user: User,
+    catch_up: CatchUp,
+    mode: str,
+    booked_for: datetime.date | None = None,
+    facilitator: User | None = None,
+    other_session: Session | None = None,
+) -> CatchUp:
+    """Book a missed session's content: one-to-one with a facilitator, or in another group's
+    matching session (on that session's date). Booking closes the task to book it."""
+    with transaction.atomic():
+        locked = (
+            CatchUp.objects.select_for_update(of=("self",))
+            .select_related("referral__participant", "missed_session")
+            .get(pk=catch_up.pk)
+        )
+        if locked.status == CatchUpStatus.DONE:
+            raise ValidationError("This catch-up is already done.")
+        _check_booking(
+            catch_up=locked,
+            mode=mode,
+            booked_for=booked_for,
+            facilitator=facilitator,
+            other_session=other_session,
+        )
+        if mode == CatchUpMode.OTHER_GROUP and other_session is not None:
+            booked_for = other_session.date
+        else:
+            other_session = None
+        old = {
+            "status": locked.status,
+            "mode": locked.mode or None,
+            "booked_for": locked.booked_for.isoformat() if locked.booked_for else None,
+        }
+        locked.status = CatchUpStatus.BOOKED
+        locked.mode = mode
+        locked.booked_for = booked_for
+        locked.facilitator = facilitator
+        locked.other_session = other_session
+        locked.recorded_by = acting_user
+        locked.save(
+            update_fields=[
+                "status",
+                "mode",
+                "booked_for",
+                "facilitator",
+                "other_session",
+                "recorded_by",
+            ]
+        )
+        record_event(
+            acting_user=acting_user,
+            action=Action.CATCH_UP_BOOKED,
+            subject=locked,
+            participant=locked.referral.participant,
+            old_values=old,
+            new_values={
+                "status": locked.status,
+                "mode": mode,
+                "booked_for": booked_for.isoformat() if booked_for else None,
+                "facilitator": facilitator.pk if facilitator else None,
+                "other_session": other_session.pk if other_session else None,
+            },
+        )
+        close_tasks(
+            acting_user=acting_user, kind=TaskKind.CATCH_UP_NOT_BOOKED, key=catch_up_key(locked)
+        )
+    return locked
+
+
+def complete_catch_up(
+    *, acting_user: User, catch_up: CatchUp, done_on: datetime.date, note: str = ""
+) -> CatchUp:
+    """Record that he has covered the missed content, on a day that has come."""
+    with transaction.atomic():
+        locked = (
+            CatchUp.objects.select_for_update(of=("self",))
+            .select_related("referral__participant")
+            .get(pk=catch_up.pk)
+        )
+        if locked.status == CatchUpStatus.DONE:
+            raise ValidationError("This catch-up is already done.")
+        if done_on > timezone.localdate():
+            raise ValidationError("The day it was done cannot be in the future.")
+        old_status = locked.status
+        locked.status = CatchUpStatus.DONE
+        locked.done_on = done_on
+        locked.note = note
+        locked.recorded_by = acting_user
+        locked.save(update_fields=["status", "done_on", "note", "recorded_by"])
+        record_event(
+            acting_user=acting_user,
+            action=Action.CATCH_UP_DONE,
+            subject=locked,
+            participant=locked.referral.participant,
+            old_values={"status": old_status},
+            new_values={"status": locked.status, "done_on": done_on.isoformat()},
+        )
+        close_tasks(
+            acting_user=acting_user, kind=TaskKind.CATCH_UP_NOT_BOOKED, key=catch_up_key(locked)
+        )
+    return locked
