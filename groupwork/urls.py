@@ -3,9 +3,12 @@ from django.urls import include, path
 
 from groupwork.allocation import views as allocation_views
 from groupwork.assessment import views as assessment_views
+from groupwork.attendance import views as attendance_views
+from groupwork.attendance import views_absences as absence_views
 from groupwork.audit import views as audit_views
 from groupwork.core import views as core_views
 from groupwork.core.admin_site import protect_admin_site
+from groupwork.enforcement import views as enforcement_views
 from groupwork.groups import views as group_views
 from groupwork.letters import views as letter_views
 from groupwork.organisation import views as organisation_views
@@ -72,6 +75,17 @@ urlpatterns = [
         name="keep-apart",
     ),
     path("letters/<int:letter_id>/", letter_views.letter_pdf, name="letter"),
+    path("enforcement/", enforcement_views.enforcement_list, name="enforcement-list"),
+    path(
+        "enforcement/<int:item_id>/",
+        enforcement_views.enforcement_item,
+        name="enforcement-item",
+    ),
+    path(
+        "enforcement/<int:item_id>/action/",
+        enforcement_views.enforcement_action,
+        name="enforcement-action",
+    ),
     path("kiosk/close/", assessment_views.kiosk_close, name="kiosk-close"),
     path("programmes/", programme_views.programme_list, name="programme-list"),
     path("programmes/<slug:code>/", programme_views.programme_detail, name="programme-detail"),
@@ -104,6 +118,20 @@ urlpatterns = [
         group_views.session_cover,
         name="session-cover",
     ),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/register/",
+        attendance_views.session_register,
+        name="session-register",
+    ),
+    path(
+        "participants/<uuid:participant_id>/absences/new/",
+        absence_views.absence_report,
+        name="absence-report",
+    ),
+    path("absences/<int:absence_id>/", absence_views.absence_detail, name="absence-detail"),
+    path("absences/<int:absence_id>/decide/", absence_views.absence_decide, name="absence-decide"),
+    path("catch-ups/<int:catch_up_id>/", absence_views.catch_up_page, name="catch-up"),
+    path("tasks/", absence_views.todo, name="todo"),
     path("calendar/", group_views.my_calendar, name="my-calendar"),
     path("calendar/<str:token>.ics", group_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include("groupwork.api.urls")),
