@@ -6,15 +6,18 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from groupwork.attendance.models import Absence, AbsenceStatus, Attendance, Outcome
+from groupwork.groups.models import Group, Session
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
 from groupwork.letters.models import Letter, LetterKind
 from groupwork.organisation.models import Role
 from groupwork.organisation.tests.factories import AreaFactory, OfficeFactory, UserFactory
+from groupwork.referrals.models import Referral
 from groupwork.referrals.tests.factories import ReferralFactory
 from tests.browser.conftest import AssertAccessible, SignIn
 from tests.browser.helpers import fieldset, fill_date
@@ -23,13 +26,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 SESSION_DAY = datetime.date(2026, 11, 16)  # a Monday, before today
 
 
-def man_card(page: Page, name: str):  # noqa: ANN201  (a Playwright Locator)
+def man_card(page: Page, name: str) -> Locator:
     return page.locator(".govuk-summary-card", has=page.get_by_role("heading", name=name))
 
 
-def test_register_absence_sick_note_and_warning_letter(
-    page: Page, live_server: object, sign_in: SignIn, assert_accessible: AssertAccessible
-) -> None:
+def build_group() -> tuple[Group, Session, dict[str, Referral]]:
+    """A group of three men, all on one officer's caseload, with a session last week."""
     area = AreaFactory.create()
     office = OfficeFactory.create(area=area, name="Programmes Unit Worcester", phone="01905 613822")
     officer = UserFactory.create(
@@ -51,9 +53,11 @@ def test_register_absence_sick_note_and_warning_letter(
         )
         MembershipFactory.create(group=group, referral=referral, joined_on=group.start_date)
         men[first] = referral
+    return group, session, men
 
-    sign_in("fac.browser")
-    page.goto(f"{live_server.url}/groups/{group.pk}/")  # type: ignore[attr-defined]
+
+def take_register(page: Page, url: str, assert_accessible: AssertAccessible) -> None:
+    page.goto(url)
     page.get_by_role("link", name="Take the register for session 6").click()
     expect(page.get_by_role("heading", name="Register for session 6")).to_be_visible()
     assert_accessible(page)
@@ -67,11 +71,10 @@ def test_register_absence_sick_note_and_warning_letter(
     page.get_by_role("button", name="Save the register").click()
     expect(page.get_by_text("Register saved for session 6.")).to_be_visible()
     assert_accessible(page)
-    assert Attendance.objects.filter(session=session).count() == 3
 
-    page.context.clear_cookies()
-    sign_in("om.browser")
-    page.goto(f"{live_server.url}/tasks/")  # type: ignore[attr-defined]
+
+def accept_sick_note(page: Page, url: str, assert_accessible: AssertAccessible) -> None:
+    page.goto(url)
     expect(page.get_by_role("heading", name="Your to-do list")).to_be_visible()
     pending = page.get_by_role("table", name="Absences waiting for a decision")
     expect(pending.get_by_role("row", name=re.compile("Ben Baker.*Pending"))).to_be_visible()
@@ -90,10 +93,11 @@ def test_register_absence_sick_note_and_warning_letter(
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_role("heading", name="Absence from session 6")).to_be_visible()
     assert_accessible(page)
-    assert Absence.objects.get(referral=men["Ben"]).status == AbsenceStatus.ACCEPTABLE
-    assert Attendance.objects.get(referral=men["Ben"]).outcome == Outcome.ABSENT_ACCEPTABLE
 
-    page.goto(f"{live_server.url}/tasks/")  # type: ignore[attr-defined]
+
+def warn_for_absence(page: Page, url: str, assert_accessible: AssertAccessible) -> str:
+    """Decide the absence is not acceptable and give a warning; the letter's address."""
+    page.goto(url)
     page.get_by_role("link", name=re.compile("Carl Cole")).first.click()
     page.get_by_role("link", name="Decide whether it is acceptable").click()
     fieldset(page, "Is the absence acceptable?").get_by_label("Not acceptable").check()
@@ -110,8 +114,25 @@ def test_register_absence_sick_note_and_warning_letter(
     page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_role("heading", name="Failure to comply")).to_be_visible()
     assert_accessible(page)
-    letter_link = page.get_by_role("link", name="Open the letter (PDF)")
-    response = page.request.get(f"{live_server.url}{letter_link.get_attribute('href')}")  # type: ignore[attr-defined]
+    return page.get_by_role("link", name="Open the letter (PDF)").get_attribute("href") or ""
+
+
+def test_register_absence_sick_note_and_warning_letter(
+    page: Page, live_server: Any, sign_in: SignIn, assert_accessible: AssertAccessible
+) -> None:
+    group, session, men = build_group()
+    sign_in("fac.browser")
+    take_register(page, f"{live_server.url}/groups/{group.pk}/", assert_accessible)
+    assert Attendance.objects.filter(session=session).count() == 3
+
+    page.context.clear_cookies()
+    sign_in("om.browser")
+    accept_sick_note(page, f"{live_server.url}/tasks/", assert_accessible)
+    assert Absence.objects.get(referral=men["Ben"]).status == AbsenceStatus.ACCEPTABLE
+    assert Attendance.objects.get(referral=men["Ben"]).outcome == Outcome.ABSENT_ACCEPTABLE
+
+    letter = warn_for_absence(page, f"{live_server.url}/tasks/", assert_accessible)
+    response = page.request.get(f"{live_server.url}{letter}")
     assert response.headers["content-type"] == "application/pdf"
     assert response.body().startswith(b"%PDF")
     assert Letter.objects.get(referral=men["Carl"]).kind == LetterKind.WARNING
