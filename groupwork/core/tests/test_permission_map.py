@@ -132,6 +132,10 @@ CASES: dict[str, Case] = {
         lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/cover/",
         record_visible_to=frozenset(SEES_WORCESTER_GROUP),
     ),
+    "session-register": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/register/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
     "my-calendar": Case(lambda w: "/calendar/"),
     "questionnaire-start": Case(
         lambda w: f"/referrals/{w.worcester_referral.pk}/questionnaires/new/",
@@ -170,7 +174,35 @@ CASES: dict[str, Case] = {
         lambda w: f"/letters/{letter_for_worcester_man(w)}/",
         record_visible_to=frozenset(SEES_WORCESTER_MAN),
     ),
+    "enforcement-list": Case(lambda w: "/enforcement/"),
+    "enforcement-item": Case(
+        lambda w: f"/enforcement/{w.worcester_enforcement.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    # The form only: the officer or their manager may decide; others may not change it.
+    "enforcement-action": Case(
+        lambda w: f"/enforcement/{w.worcester_enforcement.pk}/action/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
     "calendar-feed": Case(lambda w: f"/calendar/{feed_token(w)}.ics"),
+    "absence-report": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/absences/new/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "absence-detail": Case(
+        lambda w: f"/absences/{w.worcester_absence.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    # The form only: his officer or their manager decides; a facilitator may not.
+    "absence-decide": Case(
+        lambda w: f"/absences/{w.worcester_absence.pk}/decide/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "catch-up": Case(
+        lambda w: f"/catch-ups/{w.worcester_catch_up.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "todo": Case(lambda w: "/tasks/"),
 }
 
 
