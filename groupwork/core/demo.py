@@ -17,6 +17,7 @@ from groupwork.allocation.models import KeepApart
 from groupwork.assessment import services as assessment_services
 from groupwork.assessment.models import InstrumentVersion
 from groupwork.core.demo_attendance import follow_up_demo_absences, take_demo_registers
+from groupwork.core.demo_history import history_groups, record_programme_history
 from groupwork.core.reference_data import (
     DEMO_INSTRUMENT,
     ensure_reference_data,
@@ -36,6 +37,7 @@ from groupwork.referrals.models import (
     SentenceType,
     StatusReason,
 )
+from groupwork.referrals.status_machine import COMPLETED_STATUS
 
 DEMO_PASSWORD = "demo-only-password"  # noqa: S105  (published demo password; DEBUG only)
 SEED = 20261126
@@ -133,7 +135,7 @@ def load_demo() -> list[User]:
             **_staff(northmoor, OTHER_AREA_STAFF),
         }
         staff["admin"] = _system_admin()
-        groups = _groups(west_mercia, staff)
+        groups = {**_groups(west_mercia, staff), **history_groups(west_mercia.pk, staff)}
         rng = random.Random(SEED)  # noqa: S311  (repeatable fictional data, not security)
         west_mercia_officers = [staff["om.worcester"], staff["om.malvern"], staff["om.telford"]]
         _men(
@@ -358,6 +360,11 @@ def _men(  # noqa: PLR0913  (the demo's one builder of men, called twice)
             },
         )
         for step in PATHS[status]:
+            if step == COMPLETED_STATUS:
+                # He completes only with his pathway's content covered: assessed, then
+                # through the groups it needs.
+                _assess(referral, status, officer, rng)
+                record_programme_history(referral, groups, TODAY)
             target = ReferralStatus.objects.get(pk=step)
             reason = StatusReason.objects.filter(status=target).order_by("code").first()
             referral = referral_services.change_status(
@@ -366,7 +373,8 @@ def _men(  # noqa: PLR0913  (the demo's one builder of men, called twice)
                 to_status=target,
                 reason=reason if target.needs_reason else None,
             )
-        _assess(referral, status, officer, rng)
+        if COMPLETED_STATUS not in PATHS[status]:
+            _assess(referral, status, officer, rng)
         if groups and (status in IN_A_GROUP or status in LEFT_A_GROUP):
             group = groups[("worcester", "shrewsbury", "rolling")[number % 3]]
             Membership.objects.create(

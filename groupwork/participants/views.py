@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from groupwork.allocation.services import caseload_forecasts
 from groupwork.assessment.progress import referral_assessment
+from groupwork.attendance.progress import progress_for
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
@@ -93,7 +94,10 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
         "participants/detail.html",
         {
             "participant": participant,
-            "referrals": [(referral, referral_assessment(referral)) for referral in referrals],
+            "referrals": [
+                (referral, referral_assessment(referral), progress_for(referral))
+                for referral in referrals
+            ],
             "can_edit": user.role in CASE_WRITERS,
             "can_assess": user.role in CASE_WRITERS | {Role.FACILITATOR},
             "letters": Letter.objects.filter(referral__participant=participant).only(

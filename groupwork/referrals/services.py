@@ -5,6 +5,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from groupwork.attendance.progress import refusal_to_complete, uncovered_required_content
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event, save_changes, snapshot
 from groupwork.organisation.models import User
@@ -16,7 +17,7 @@ from groupwork.referrals.models import (
     StatusReason,
     StatusTransition,
 )
-from groupwork.referrals.status_machine import FIRST_STATUS
+from groupwork.referrals.status_machine import COMPLETED_STATUS, FIRST_STATUS
 
 
 def refer_new_participant(
@@ -80,6 +81,10 @@ def change_status(
             raise ValidationError(f"Give a reason when the referral is {to_status.name.lower()}.")
         if reason is not None and reason.status_id != to_status.pk:
             raise ValidationError(f"{reason.label} is not a reason for {to_status.name.lower()}.")
+        if to_status.pk == COMPLETED_STATUS:
+            uncovered = uncovered_required_content(locked)
+            if uncovered:
+                raise ValidationError(refusal_to_complete(uncovered))
         locked.status = to_status
         locked.status_reason = reason
         locked.save(update_fields=["status", "status_reason", "updated_at"])

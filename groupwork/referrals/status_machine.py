@@ -6,6 +6,8 @@ from typing import Any
 
 STATUS_MACHINE_FILE = Path(__file__).with_name("status_machine.json")
 FIRST_STATUS = "received"
+# A referral reaches it only when his pathway's content is all covered.
+COMPLETED_STATUS = "completed"
 
 
 def install_status_machine(models: Any = None) -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
+from groupwork.attendance.tests.coverage import cover_pathway
 from tests.browser.conftest import AssertAccessible, SignIn
 from tests.browser.helpers import error_summary, fieldset
 
@@ -23,6 +24,8 @@ def test_status_change_needs_a_choice_then_shows_in_the_history(
 ) -> None:
     man = world.worcester_man
     officer = world.users["om.worcester"]
+    # He may complete only with his pathway's content covered.
+    cover_pathway(world.worcester_referral, recorded_by=world.users["fac.worcester"])
     sign_in("om.worcester")
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
     assert_accessible(page)

@@ -2,6 +2,7 @@ from typing import Any
 
 import pytest
 
+from groupwork.attendance.tests.coverage import cover_pathway
 from groupwork.audit.models import Action, AuditEvent
 from groupwork.core.tests.world import World, client_for
 from groupwork.participants.models import Participant
@@ -191,6 +192,7 @@ def test_status_change_needs_a_reason_when_ending_early(world: World) -> None:
 
 
 def test_status_change_moves_the_referral(world: World) -> None:
+    cover_pathway(world.worcester_referral, recorded_by=world.users["fac.worcester"])
     client = client_for(world, "om.worcester")
     url = f"/referrals/{world.worcester_referral.pk}/status/"
     response = client.post(url, {"to_status": "completed", "note": "All sessions done."})

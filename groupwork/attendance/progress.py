@@ -1,0 +1,441 @@
+"""A man's progress through his pathway: the content he has covered, the hours, his absences
+and warnings, and when he would finish against the end of his sentence.
+
+Two parts. `pathway_progress` is pure: the definition, his pathway and what he covered (each
+meeting or catch-up in which he covered content) give, for each module of the pathway, what it
+needs and what is still to cover. `progress_for` gathers those facts from his record in a fixed
+number of queries, however many sessions he has been to.
+
+Content is covered by a meeting he attended (complied or not) unless he missed part of it (late
+beyond the allowed time, sent home), or by a catch-up that is done. A closed module, or any
+module the pathway needs "all" of, needs every content session; a rolling module the pathway
+needs N meetings of needs N meetings' worth of content, whichever he joined at.
+"""
+
+from __future__ import annotations
+
+import datetime
+import math
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.db.models import Max
+from django.utils import timezone
+
+from groupwork.allocation.forecast import longest_pathway
+from groupwork.attendance.content import meeting_content
+from groupwork.attendance.models import (
+    PRESENT_OUTCOMES,
+    Attendance,
+    CatchUp,
+    CatchUpStatus,
+    Outcome,
+)
+from groupwork.enforcement.models import EnforcementItem
+from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionStatus
+from groupwork.programmes.definition import Module, ProgrammeDefinition, SessionSpec
+
+if TYPE_CHECKING:
+    from groupwork.referrals.models import Referral
+
+# How many uncovered items a refusal names before it says how many more there are.
+NAMED_IN_A_REFUSAL = 5
+
+
+@dataclass(frozen=True)
+class Covered:
+    """Content a man covered at one meeting or one catch-up, and the hours it holds."""
+
+    module: str
+    content: tuple[int, ...]
+    hours: float
+    catch_up: bool = False
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    code: str
+    title: str
+    # True when the pathway needs a number of a rolling module's meetings rather than all its
+    # content: then only a count can be uncovered, not named sessions.
+    by_count: bool
+    required: int
+    covered: int
+    uncovered_titles: tuple[str, ...]
+    hours_done: float
+    hours_required: float
+    catch_ups_done: int
+    started: bool
+
+    @property
+    def uncovered(self) -> int:
+        return self.required - self.covered
+
+    @property
+    def is_covered(self) -> bool:
+        return self.uncovered == 0
+
+    def uncovered_descriptions(self) -> list[str]:
+        if not self.uncovered:
+            return []
+        if self.by_count:
+            return [f"{self.title}: {self.uncovered} of the {self.required} sessions he needs"]
+        return [f"{self.title}: {title}" for title in self.uncovered_titles]
+
+
+@dataclass(frozen=True)
+class PathwayProgress:
+    pathway_code: str
+    pathway_label: str
+    # False when his referral has no pathway yet: the longest pathway is shown meanwhile.
+    pathway_decided: bool
+    modules: tuple[ModuleProgress, ...]
+
+    @property
+    def sessions_required(self) -> int:
+        return sum(module.required for module in self.modules)
+
+    @property
+    def sessions_covered(self) -> int:
+        return sum(module.covered for module in self.modules)
+
+    @property
+    def hours_done(self) -> float:
+        return sum(module.hours_done for module in self.modules)
+
+    @property
+    def hours_required(self) -> float:
+        return sum(module.hours_required for module in self.modules)
+
+    @property
+    def is_covered(self) -> bool:
+        return all(module.is_covered for module in self.modules)
+
+    def uncovered_descriptions(self) -> list[str]:
+        return [text for module in self.modules for text in module.uncovered_descriptions()]
+
+
+def content_per_meeting(module: Module) -> int:
+    """How many content sessions one weekly meeting of a rolling module covers."""
+    return max(len(module.weekly_sessions) // min(module.meetings.values()), 1)
+
+
+def pathway_progress(
+    definition: ProgrammeDefinition,
+    pathway_code: str | None,
+    covered: Iterable[Covered],
+    *,
+    places: Iterable[str] = (),
+) -> PathwayProgress:
+    """For each module of the pathway (the longest until he has one): the content it needs,
+    what he covered of it, what is still uncovered, and the hours done and needed. Hours done
+    are the hours of every meeting and catch-up in which he covered content, repeats included.
+    A module is started once he covered some of it or had a place in one of its groups
+    (`places`: module codes)."""
+    pathway = definition.pathway(pathway_code) if pathway_code else longest_pathway(definition)
+    facts = list(covered)
+    had_places = set(places)
+    modules = []
+    for part in pathway.modules:
+        module = definition.module(part.module)
+        mine = [fact for fact in facts if fact.module == module.code]
+        numbers = {number for fact in mine for number in fact.content}
+        hours_done = sum(fact.hours for fact in mine)
+        catch_ups = sum(1 for fact in mine if fact.catch_up)
+        if part.sessions == "all":
+            needed = list(module.sessions)
+            done = [spec for spec in needed if spec.number in numbers]
+            modules.append(
+                ModuleProgress(
+                    code=module.code,
+                    title=module.title,
+                    by_count=False,
+                    required=len(needed),
+                    covered=len(done),
+                    uncovered_titles=tuple(s.title for s in needed if s.number not in numbers),
+                    hours_done=hours_done,
+                    hours_required=module.hours,
+                    catch_ups_done=catch_ups,
+                    started=bool(mine) or module.code in had_places,
+                )
+            )
+            continue
+        weekly = module.weekly_sessions
+        required = part.sessions * content_per_meeting(module)
+        known = {spec.number for spec in module.sessions}
+        modules.append(
+            ModuleProgress(
+                code=module.code,
+                title=module.title,
+                by_count=True,
+                required=required,
+                covered=min(len(numbers & known), required),
+                uncovered_titles=(),
+                hours_done=hours_done,
+                hours_required=required * sum(s.hours for s in weekly) / len(weekly),
+                catch_ups_done=catch_ups,
+                started=bool(mine) or module.code in had_places,
+            )
+        )
+    return PathwayProgress(
+        pathway_code=pathway.code,
+        pathway_label=pathway.label,
+        pathway_decided=bool(pathway_code),
+        modules=tuple(modules),
+    )
+
+
+def group_meeting_content(group: Group, number: int) -> tuple[SessionSpec, ...]:
+    """The content a meeting of the group covers. A rolling group's meetings go round its
+    module's content again and again, so its numbers wrap."""
+    module = group.module_definition
+    if group.kind == GroupKind.ROLLING:
+        meetings = module.meetings[group.pattern]
+        number = (number - 1) % meetings + 1
+    return meeting_content(module, group.pattern, number)
+
+
+def _hours(module: Module, numbers: Iterable[int]) -> float:
+    wanted = set(numbers)
+    return sum(spec.hours for spec in module.sessions if spec.number in wanted)
+
+
+@dataclass(frozen=True)
+class AbsenceCounts:
+    pending: int
+    acceptable: int
+    unacceptable: int
+    cancelled: int
+    failed_to_comply: int
+
+
+@dataclass(frozen=True)
+class Projection:
+    """When he would finish, and whether that is before his sentence ends."""
+
+    finishes: datetime.date | None  # None when he has covered everything already
+    sentence_end: datetime.date
+    last_session_in_group: datetime.date | None
+    modules_not_started: tuple[str, ...]
+    weeks_not_started: int
+
+    @property
+    def at_risk(self) -> bool:
+        return self.finishes is not None and self.finishes > self.sentence_end
+
+    @property
+    def summary(self) -> str:
+        if self.finishes is None:
+            return "He has covered all the content his pathway needs."
+        if self.at_risk:
+            return (
+                f"At risk: projected {self.finishes:%-d %B %Y} is after his sentence ends on "
+                f"{self.sentence_end:%-d %B %Y}."
+            )
+        return (
+            f"On track: projected {self.finishes:%-d %B %Y}, by the end of his sentence on "
+            f"{self.sentence_end:%-d %B %Y}."
+        )
+
+
+@dataclass(frozen=True)
+class Progress:
+    # False until he has had a place in a group or a mark on a register.
+    started: bool
+    pathway: PathwayProgress
+    absences: AbsenceCounts
+    warnings: tuple[datetime.date, ...]
+    projection: Projection
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What the coverage and the projection need from his record."""
+
+    definition: ProgrammeDefinition
+    memberships: list[Membership]
+    attendances: list[Attendance]
+    coverage: PathwayProgress
+
+
+def _read_record(referral: Referral) -> _Record:
+    """His places, marks and finished catch-ups, and the groups they belong to, in four
+    queries; when he has never had a place, the programme's current definition as well."""
+    memberships = list(
+        Membership.objects.filter(referral=referral).only(
+            "group", "joined_on", "left_on", "first_session", "last_session"
+        )
+    )
+    attendances = list(
+        Attendance.objects.filter(referral=referral)
+        .select_related("session")
+        .only(
+            "outcome",
+            "failures",
+            "session__group_id",
+            "session__number",
+            "session__status",
+            "session__date",
+        )
+    )
+    catch_ups = list(
+        CatchUp.objects.filter(referral=referral, status=CatchUpStatus.DONE)
+        .select_related("missed_session")
+        .only("module", "content", "missed_session__group_id", "missed_session__number")
+    )
+    group_ids = {m.group_id for m in memberships}
+    group_ids |= {a.session.group_id for a in attendances}
+    group_ids |= {c.missed_session.group_id for c in catch_ups}
+    groups = {
+        group.pk: group
+        for group in Group.objects.filter(pk__in=group_ids)
+        .select_related("version")
+        .only("module", "kind", "pattern", "version")
+    }
+    for membership in memberships:
+        membership.group = groups[membership.group_id]
+    current = next((m for m in memberships if m.left_on is None), None)
+    latest = current or (memberships[-1] if memberships else None)
+    definition = latest.group.definition if latest else referral.programme.current_version().parsed
+    covered: list[Covered] = []
+    for attendance in attendances:
+        session = attendance.session
+        if (
+            attendance.outcome not in PRESENT_OUTCOMES
+            or attendance.missed_content
+            or session.status != SessionStatus.SCHEDULED
+        ):
+            continue
+        group = groups[session.group_id]
+        content = group_meeting_content(group, session.number)
+        covered.append(
+            Covered(
+                module=group.module,
+                content=tuple(spec.number for spec in content),
+                hours=sum(spec.hours for spec in content),
+            )
+        )
+    for catch_up in catch_ups:
+        group = groups[catch_up.missed_session.group_id]
+        numbers = tuple(catch_up.content) or tuple(
+            spec.number for spec in group_meeting_content(group, catch_up.missed_session.number)
+        )
+        covered.append(
+            Covered(
+                module=catch_up.module,
+                content=numbers,
+                hours=_hours(group.definition.module(catch_up.module), numbers),
+                catch_up=True,
+            )
+        )
+    return _Record(
+        definition=definition,
+        memberships=memberships,
+        attendances=attendances,
+        coverage=pathway_progress(
+            definition,
+            referral.pathway or None,
+            covered,
+            places=[m.group.module for m in memberships],
+        ),
+    )
+
+
+def uncovered_required_content(referral: Referral) -> list[str]:
+    """The content his pathway needs that he has not covered yet, described plainly."""
+    return _read_record(referral).coverage.uncovered_descriptions()
+
+
+def refusal_to_complete(uncovered: list[str]) -> str:
+    named = uncovered[:NAMED_IN_A_REFUSAL]
+    more = len(uncovered) - len(named)
+    text = "; ".join(named)
+    if more:
+        text += f"; and {more} more"
+    return f"He cannot complete the programme yet: {text} not covered."
+
+
+def absence_counts(attendances: Iterable[Attendance]) -> AbsenceCounts:
+    outcomes = Counter(attendance.outcome for attendance in attendances)
+    return AbsenceCounts(
+        pending=outcomes[Outcome.ABSENT_PENDING],
+        acceptable=outcomes[Outcome.ABSENT_ACCEPTABLE],
+        unacceptable=outcomes[Outcome.ABSENT_UNACCEPTABLE],
+        cancelled=outcomes[Outcome.CANCELLED],
+        failed_to_comply=outcomes[Outcome.FAILED_TO_COMPLY],
+    )
+
+
+def weeks_for(definition: ProgrammeDefinition, pathway: PathwayProgress, pattern: str) -> int:
+    """Weeks the modules he has not started would take: one week for each weekly meeting
+    (meeting in `pattern` where the module runs that way), and one for a block week."""
+    needs = {
+        part.module: part.sessions for part in definition.pathway(pathway.pathway_code).modules
+    }
+    weeks = 0
+    for progress in pathway.modules:
+        if progress.started:
+            continue
+        module = definition.module(progress.code)
+        runs_as = pattern if pattern in module.meetings else next(iter(module.meetings))
+        sessions = needs[progress.code]
+        meetings = module.meetings[runs_as] if sessions == "all" else sessions
+        per_week = len(definition.patterns[runs_as].weekday_offsets)
+        weeks += math.ceil(meetings / per_week) + (1 if module.block_week else 0)
+    return weeks
+
+
+def _projection(referral: Referral, record: _Record, today: datetime.date) -> Projection:
+    """The last session left in his current place (up to his last session in a rolling group),
+    then the modules he has not started, one week for each weekly meeting they need."""
+    coverage = record.coverage
+    current = next((m for m in record.memberships if m.left_on is None), None)
+    last_in_group = None
+    pattern = next(iter(record.definition.patterns))
+    if current is not None:
+        pattern = current.group.pattern
+        remaining = Session.objects.filter(
+            group_id=current.group_id, status=SessionStatus.SCHEDULED, date__gte=today
+        )
+        if current.first_session is not None:
+            remaining = remaining.filter(number__gte=current.first_session)
+        if current.last_session is not None:
+            remaining = remaining.filter(number__lte=current.last_session)
+        last_in_group = remaining.aggregate(last=Max("date"))["last"]
+    not_started = tuple(m.title for m in coverage.modules if not m.started)
+    weeks = weeks_for(record.definition, coverage, pattern)
+    if coverage.is_covered:
+        finishes = None
+    else:
+        finishes = (last_in_group or today) + datetime.timedelta(weeks=weeks)
+    return Projection(
+        finishes=finishes,
+        sentence_end=referral.sentence_end,
+        last_session_in_group=last_in_group,
+        modules_not_started=not_started,
+        weeks_not_started=weeks,
+    )
+
+
+def progress_for(referral: Referral, *, today: datetime.date | None = None) -> Progress:
+    """His progress against his pathway: the record's queries, then his warnings and the last
+    session left in his current place, two more whatever the length of his record."""
+    record = _read_record(referral)
+    warnings = tuple(
+        sorted(
+            warned_on
+            for warned_on in EnforcementItem.objects.warnings()
+            .filter(referral=referral)
+            .values_list("action_on", flat=True)
+            if warned_on is not None
+        )
+    )
+    return Progress(
+        started=bool(record.memberships or record.attendances),
+        pathway=record.coverage,
+        absences=absence_counts(record.attendances),
+        warnings=warnings,
+        projection=_projection(referral, record, today or timezone.localdate()),
+    )
