@@ -25,7 +25,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from groupwork.allocation.forecast import longest_pathway
-from groupwork.attendance.content import meeting_content
+from groupwork.attendance.content import group_meeting_content
 from groupwork.attendance.models import (
     PRESENT_OUTCOMES,
     Attendance,
@@ -34,8 +34,8 @@ from groupwork.attendance.models import (
     Outcome,
 )
 from groupwork.enforcement.models import EnforcementItem
-from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionStatus
-from groupwork.programmes.definition import Module, ProgrammeDefinition, SessionSpec
+from groupwork.groups.models import Group, Membership, Session, SessionStatus
+from groupwork.programmes.definition import Module, ProgrammeDefinition
 
 if TYPE_CHECKING:
     from groupwork.referrals.models import Referral
@@ -185,16 +185,6 @@ def pathway_progress(
         pathway_decided=bool(pathway_code),
         modules=tuple(modules),
     )
-
-
-def group_meeting_content(group: Group, number: int) -> tuple[SessionSpec, ...]:
-    """The content a meeting of the group covers. A rolling group's meetings go round its
-    module's content again and again, so its numbers wrap."""
-    module = group.module_definition
-    if group.kind == GroupKind.ROLLING:
-        meetings = module.meetings[group.pattern]
-        number = (number - 1) % meetings + 1
-    return meeting_content(module, group.pattern, number)
 
 
 def _hours(module: Module, numbers: Iterable[int]) -> float:

@@ -185,7 +185,7 @@ def save_register(  # noqa: PLR0913  (keyword-only: the whole register, named)
     group = Group.objects.select_related("version", "area").get(pk=session.group_id)
     definition = group.definition
     late_after = int(definition.raw.get("attendance", {}).get("late_after_minutes", 0))
-    content = content_numbers(group.module_definition, group.pattern, session.number)
+    content = content_numbers(group, session.number)
     with transaction.atomic():
         Register.objects.get_or_create(session=session)
         register = Register.objects.select_for_update().get(session=session)

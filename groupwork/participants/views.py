@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from groupwork.allocation.services import caseload_forecasts
 from groupwork.assessment.progress import referral_assessment
 from groupwork.attendance.progress import progress_for
+from groupwork.attendance.views_absences import ABSENCE_USERS
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
@@ -99,6 +100,7 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
                 for referral in referrals
             ],
             "can_edit": user.role in CASE_WRITERS,
+            "can_report_absence": user.role in ABSENCE_USERS,
             "can_assess": user.role in CASE_WRITERS | {Role.FACILITATOR},
             "letters": Letter.objects.filter(referral__participant=participant).only(
                 "pk", "kind", "created_at", "referral_id"

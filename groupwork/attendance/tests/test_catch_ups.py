@@ -111,9 +111,7 @@ def test_missing_a_session_on_the_register_creates_a_catch_up_of_its_content(
         )
         catch_up = CatchUp.objects.get(referral=world.worcester_referral, missed_session=missed)
         group = world.worcester_group
-        assert catch_up.content == content_numbers(
-            group.module_definition, group.pattern, missed.number
-        )
+        assert catch_up.content == content_numbers(group, missed.number)
         assert catch_up.status == CatchUpStatus.NEEDED
 
 
