@@ -7,9 +7,11 @@ from django.views.decorators.http import require_GET
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_READERS, Scope, allow
-from groupwork.letters.models import Letter
-from groupwork.organisation.models import User
+from groupwork.letters.models import Letter, LetterKind
+from groupwork.organisation.models import Role, User
 from groupwork.referrals.models import Referral
+
+COURT_REPORTS = (LetterKind.BREACH_REPORT, LetterKind.RECALL_REPORT)
 
 
 @allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
@@ -17,10 +19,12 @@ from groupwork.referrals.models import Referral
 def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     """A letter as it was sent, to a member of staff who may see the man."""
     user = cast(User, request.user)
+    letters = Letter.objects.filter(referral__in=Referral.objects.visible_to(user))
+    if user.role == Role.FACILITATOR:
+        # Reports for the court or a recall are for his officer and their managers.
+        letters = letters.exclude(kind__in=COURT_REPORTS)
     letter = get_object_or_404(
-        Letter.objects.filter(referral__in=Referral.objects.visible_to(user)).select_related(
-            "referral__participant"
-        ),
+        letters.select_related("referral__participant"),
         pk=letter_id,
     )
     record_event(
