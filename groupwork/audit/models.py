@@ -52,6 +52,20 @@ class Action(models.TextChoices):
     ENFORCEMENT_DECIDED = "enforcement_decided", "Recorded enforcement action"
     TASK_RAISED = "task_raised", "Raised a task"
     TASK_CLOSED = "task_closed", "Closed a task"
+    ONE_TO_ONE_PLANNED = "one_to_one_planned", "Planned one-to-ones"
+    ONE_TO_ONE_BOOKED = "one_to_one_booked", "Booked a one-to-one"
+    ONE_TO_ONE_RECORDED = "one_to_one_recorded", "Recorded a one-to-one"
+    RULES_AGREED = "rules_agreed", "Recorded agreement to the group rules"
+    ASSIGNMENT_SET = "assignment_set", "Set an assignment"
+    ASSIGNMENT_MARKED = "assignment_marked", "Marked an assignment"
+    INCIDENT_RECORDED = "incident_recorded", "Recorded an incident"
+    COMPLAINT_RECEIVED = "complaint_received", "Recorded a complaint"
+    COMPLAINT_ACKNOWLEDGED = "complaint_acknowledged", "Acknowledged a complaint"
+    COMPLAINT_ANSWERED = "complaint_answered", "Answered a complaint"
+    COMPLAINT_ESCALATED = "complaint_escalated", "Escalated a complaint"
+    MESSAGE_QUEUED = "message_queued", "Queued a message"
+    MESSAGE_SENT = "message_sent", "Sent a message"
+    MESSAGES_VIEWED = "messages_viewed", "Read the local message outbox"
 
 
 class AuditEvent(models.Model):

@@ -11,6 +11,9 @@ class LetterKind(models.TextChoices):
     WARNING = "warning", "Warning"
     BREACH_REPORT = "breach_report", "Breach report for the court"
     RECALL_REPORT = "recall_report", "Recall report (draft)"
+    COMPLAINT_RESPONSE = "complaint_response", "Answer to a complaint"
+    COMPLETION = "completion", "Completion of the programme"
+    END_OF_PROGRAMME_REPORT = "end_of_programme", "End-of-programme report"
 
 
 class Letter(models.Model):

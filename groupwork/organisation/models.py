@@ -13,6 +13,11 @@ class Area(models.Model):
     complaints_address = models.TextField(
         help_text="The Chief Officer's postal address for written complaints."
     )
+    # Complaint deadlines in working days: acknowledge at every stage, then respond by stage.
+    complaint_acknowledge_days = models.PositiveSmallIntegerField(default=3)
+    complaint_stage_1_days = models.PositiveSmallIntegerField(default=10)
+    complaint_stage_2_days = models.PositiveSmallIntegerField(default=15)
+    complaint_stage_3_days = models.PositiveSmallIntegerField(default=20)
 
     class Meta:
         ordering = ["name"]

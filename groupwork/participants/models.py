@@ -57,6 +57,11 @@ class Participant(models.Model):
     date_of_birth = models.DateField()
     sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.MALE)
     phone = models.CharField(max_length=20, blank=True)
+    email = models.EmailField(blank=True)
+    # Reminders go only where he has said yes, and stop for good once he opts out.
+    consents_to_texts = models.BooleanField(default=False)
+    consents_to_email = models.BooleanField(default=False)
+    opted_out_on = models.DateField(null=True, blank=True)
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     needs_reading_writing_help = models.BooleanField(default=False)

@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "groupwork.attendance",
     "groupwork.enforcement",
     "groupwork.tasks",
+    "groupwork.casework",
+    "groupwork.notifications",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,9 @@ class TaskKind(models.TextChoices):
     ENFORCEMENT_DUE = "enforcement_due", "Enforcement deadline near"
     CATCH_UP_NOT_BOOKED = "catch_up_not_booked", "Catch-up not booked before the next session"
     RESTART_PROPOSED = "restart_proposed", "Restart of a block proposed"
+    ONE_TO_ONE_DUE = "one_to_one_due", "One-to-one due"
+    INCIDENT_REVIEW = "incident_review", "Incident to review"
+    COMPLAINT_DUE = "complaint_due", "Complaint answer due"
 
 
 class TaskQuerySet(models.QuerySet["Task"]):

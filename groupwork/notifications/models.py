@@ -1,0 +1,67 @@
+"""The outbox: every text message and e-mail, written in the same transaction as the event
+that causes it, then sent by `send_messages` with retries, each at most once."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Channel(models.TextChoices):
+    TEXT = "text", "Text message"
+    EMAIL = "email", "E-mail"
+
+
+class MessageStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed: gave up after retries"
+
+
+class MessageQuerySet(models.QuerySet["Message"]):
+    def due(self, now: object) -> MessageQuerySet:
+        return self.filter(status=MessageStatus.QUEUED, next_attempt_at__lte=now)
+
+
+class Message(models.Model):
+    # One of the two: a man (reminders) or a member of staff (notices).
+    participant = models.ForeignKey(
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="messages",
+    )
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    to = models.CharField(max_length=254)
+    kind = models.CharField(max_length=40)  # why it was sent, e.g. session_reminder
+    # Queueing the same message twice (kind + record + day) adds nothing.
+    key = models.CharField(max_length=120, unique=True)
+    subject = models.CharField(max_length=150, blank=True)
+    body = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.CharField(max_length=300, blank=True)
+    provider_reference = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MessageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} to {self.to}: {self.kind}"
