@@ -10,12 +10,20 @@ that each persona may see some records and not others.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.test import Client
 
 from groupwork.assessment.models import Administration, InstrumentVersion
 from groupwork.attendance.models import Absence, AbsenceReason, CatchUp, HowReported
+from groupwork.casework.models import (
+    Assignment,
+    Complaint,
+    ComplaintStage,
+    Incident,
+    IncidentKind,
+    OneToOne,
+)
 from groupwork.core.reference_data import ensure_reference_data
 from groupwork.enforcement.models import Advice, EnforcementItem
 from groupwork.groups.models import Group, Session, SessionFacilitator
@@ -62,6 +70,12 @@ class World:
     worcester_absence: Absence
     worcester_catch_up: CatchUp
     worcester_enforcement: EnforcementItem
+    # Casework for worcester_man: a one-to-one due, an assignment set at worcester_session, an
+    # incident there, and a complaint at stage 1 that names spo.worcester.
+    worcester_one_to_one: OneToOne = field(init=False)
+    worcester_assignment: Assignment = field(init=False)
+    worcester_incident: Incident = field(init=False)
+    worcester_complaint: Complaint = field(init=False)
 
     @property
     def worcester_man(self) -> Participant:
@@ -167,6 +181,7 @@ def build_world() -> World:
         ),
     )
     MembershipFactory.create(group=worcester_group, referral=world.worcester_referral)
+    add_casework(world)
     MembershipFactory.create(group=shrewsbury_group, referral=world.telford_referral)
     MembershipFactory.create(
         group=worcester_group,
@@ -174,6 +189,44 @@ def build_world() -> World:
         left_on=datetime.date(2026, 10, 1),
     )
     return world
+
+
+def add_casework(world: World) -> None:
+    users, referral, session = world.users, world.worcester_referral, world.worcester_session
+    world.worcester_one_to_one = OneToOne.objects.create(
+        referral=referral, code="before", label="Before the programme", due_on=session.date
+    )
+    world.worcester_assignment = Assignment.objects.create(
+        session=session,
+        title="My week",
+        instructions="Write down one time you felt under pressure.",
+        due_on=session.date + datetime.timedelta(weeks=1),
+        set_by=users["fac.worcester"],
+    )
+    world.worcester_incident = Incident.objects.create(
+        session=session,
+        kind=IncidentKind.SEXISM,
+        description="A sexist remark about a member of staff.",
+        how_challenged="Named at once as against the group rules.",
+        recorded_by=users["fac.worcester"],
+    )
+    world.worcester_incident.men.add(referral)
+    complaint = Complaint.objects.create(
+        referral=referral,
+        summary="He says his manager was rude to him.",
+        received_on=datetime.date(2026, 11, 2),
+        recorded_by=users["om.worcester"],
+    )
+    complaint.named_staff.add(users["spo.worcester"])
+    ComplaintStage.objects.create(
+        complaint=complaint,
+        number=1,
+        handler=users["om.worcester"],
+        opened_on=datetime.date(2026, 11, 2),
+        acknowledge_by=datetime.date(2026, 11, 5),
+        respond_by=datetime.date(2026, 11, 16),
+    )
+    world.worcester_complaint = complaint
 
 
 def client_for(world: World, persona: str) -> Client:
