@@ -16,7 +16,8 @@ from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.enforcement.models import ActionTaken, EnforcementItem
 from groupwork.enforcement.policy import advise
-from groupwork.letters.enforcement import court_report_pdf, warning_letter_pdf
+from groupwork.groups.planning import area_closures
+from groupwork.letters.enforcement import NoOfficeError, court_report_pdf, warning_letter_pdf
 from groupwork.letters.models import Letter, LetterKind
 from groupwork.organisation.models import Role
 from groupwork.tasks.models import TaskKind
@@ -103,10 +104,11 @@ def record_enforcement_action(
     man, a breach report for the court, a draft recall report), kept as written."""
     today = timezone.localdate()
     reason = reason.strip()
+    refresh_advice(item)  # kept even when the action below is refused
     with transaction.atomic():
         locked = (
             EnforcementItem.objects.select_for_update(of=("self",))
-            .select_related("referral__participant", "referral__responsible_officer")
+            .select_related("referral__participant__area", "referral__responsible_officer")
             .get(pk=item.pk)
         )
         if not may_decide(acting_user, locked):
@@ -143,6 +145,34 @@ def record_enforcement_action(
     return locked
 
 
+def refresh_advice(item: EnforcementItem) -> None:
+    """Advice as the law gives it now: a warning recorded since the item opened, for an
+    earlier failure, can turn "warn or refer" into "refer for breach"."""
+    with transaction.atomic():
+        locked = (
+            EnforcementItem.objects.select_for_update(of=("self",))
+            .select_related("referral__participant__area")
+            .get(pk=item.pk)
+        )
+        if locked.is_open:
+            _re_advise(locked)
+
+
+def _re_advise(item: EnforcementItem) -> None:
+    referral = item.referral
+    current = new_item(
+        referral=referral,
+        attendance=None,
+        failure_date=item.failure_date,
+        failure=item.failure,
+        warnings=warnings_given([referral.pk]).get(referral.pk, []),
+        closures=area_closures(referral.participant.area),
+    )
+    if (current.advice, current.explanation) != (item.advice, item.explanation):
+        item.advice, item.explanation = current.advice, current.explanation
+        item.save(update_fields=["advice", "explanation"])
+
+
 def _check_action(
     item: EnforcementItem,
     *,
@@ -170,11 +200,17 @@ def _check_action(
 def _write_letter(*, acting_user: User, item: EnforcementItem, kind: LetterKind) -> Letter:
     """The letter for the decision just saved, kept as written. Call inside the transaction."""
     today = timezone.localdate()
-    if kind == LetterKind.WARNING:
-        pdf = warning_letter_pdf(item.pk, signed_by=acting_user, today=today)
-    else:
-        recall = kind == LetterKind.RECALL_REPORT
-        pdf = court_report_pdf(item.pk, recall=recall, signed_by=acting_user, today=today)
+    try:
+        if kind == LetterKind.WARNING:
+            pdf = warning_letter_pdf(item.pk, signed_by=acting_user, today=today)
+        else:
+            recall = kind == LetterKind.RECALL_REPORT
+            pdf = court_report_pdf(item.pk, recall=recall, signed_by=acting_user, today=today)
+    except NoOfficeError as missing:
+        raise ValidationError(
+            "The letter needs an office to send it from: ask an administrator to set "
+            "the officer's office."
+        ) from missing
     letter = Letter.objects.create(
         referral_id=item.referral_id, kind=kind, pdf=pdf, created_by=acting_user
     )

@@ -145,6 +145,12 @@ def refused(world: World, item: EnforcementItem, action: ActionTaken, **changes:
 
 
 def test_a_warning_is_refused_when_the_law_says_refer_for_breach(world: World) -> None:
+    EnforcementItemFactory.create(
+        referral=world.worcester_referral,
+        failure_date=datetime.date(2026, 3, 2),
+        action_taken=ActionTaken.WARNING,
+        action_on=datetime.date(2026, 3, 4),
+    )
     item = EnforcementItemFactory.create(
         referral=world.worcester_referral, advice=Advice.REFER_FOR_BREACH
     )
@@ -224,3 +230,19 @@ def test_a_manager_of_another_team_cannot_decide(world: World) -> None:
 
     with pytest.raises(PermissionDenied):
         decide(world, world.worcester_enforcement, ActionTaken.WARNING, acting_user=other_manager)
+
+
+def test_a_warning_recorded_since_the_item_opened_changes_its_advice(world: World) -> None:
+    earlier = EnforcementItemFactory.create(
+        referral=world.worcester_referral,
+        failure_date=datetime.date(2026, 12, 1),
+        failure="Did not attend session 5 without an acceptable reason",
+    )
+    later = world.worcester_enforcement  # opened on 7 December as "warn or refer"
+    decide(world, earlier, ActionTaken.WARNING, action_on=datetime.date(2026, 12, 2))
+    with pytest.raises(ValidationError, match="not allowed"):
+        decide(world, later, ActionTaken.WARNING)
+    later.refresh_from_db()
+    assert later.advice == Advice.REFER_FOR_BREACH
+    assert "2 December 2026" in later.explanation
+    decide(world, later, ActionTaken.BREACH)
