@@ -41,6 +41,7 @@ from groupwork.enforcement.models import EnforcementItem
 from groupwork.enforcement.services import new_item, warnings_given
 from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionStatus
 from groupwork.groups.planning import area_closures
+from groupwork.notifications.services import queue_catch_up_booked
 from groupwork.organisation.models import Role
 from groupwork.tasks.models import TaskKind
 from groupwork.tasks.services import close_tasks, raise_task
@@ -732,6 +733,7 @@ def book_catch_up(  # noqa: PLR0913  (keyword-only: how, when and with whom)
         close_tasks(
             acting_user=acting_user, kind=TaskKind.CATCH_UP_NOT_BOOKED, key=catch_up_key(locked)
         )
+        queue_catch_up_booked(catch_up=locked)  # tells him when and where, in this transaction
     return locked
 
 

@@ -32,6 +32,7 @@ class Scope(StrEnum):
     PROGRAMMES = "programme definitions, which hold no personal data"
     KIOSK = "the one questionnaire the kiosk was opened for (kept in the session)"
     CALENDAR_FEED = "the sessions of the calendar feed whose secret address was given"
+    AREA_MESSAGES = "messages to men and staff of the user's area (all areas for a system admin)"
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,12 @@ CASE_READERS = frozenset(
 CASE_WRITERS = frozenset({Role.OFFENDER_MANAGER, Role.PROGRAMME_MANAGER})
 AUDIT_READERS = frozenset({Role.CHIEF_OFFICER, Role.SYSTEM_ADMIN})
 ENFORCEMENT_READERS = frozenset(
+    {Role.OFFENDER_MANAGER, Role.MANAGER, Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}
+)
+# The local message outbox (groupwork.notifications.views).
+MESSAGE_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.SYSTEM_ADMIN})
+# Complaints of the men they may see, never one that names them (casework.complaints).
+COMPLAINT_READERS = frozenset(
     {Role.OFFENDER_MANAGER, Role.MANAGER, Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}
 )
 # An officer decides for their own men, a manager for their team's (enforcement.services).

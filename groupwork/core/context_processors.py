@@ -9,7 +9,9 @@ from groupwork.core.access import (
     AUDIT_READERS,
     CASE_READERS,
     CASE_WRITERS,
+    COMPLAINT_READERS,
     ENFORCEMENT_READERS,
+    MESSAGE_READERS,
 )
 from groupwork.organisation.models import Role
 
@@ -19,7 +21,7 @@ TODO_USERS = frozenset(
 )
 
 
-def navigation(request: HttpRequest) -> dict[str, Any]:
+def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: PLR0912  (a branch an entry)
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or "kiosk_administration" in request.session:
         return {}
@@ -34,6 +36,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         items.append(("group-list", "Groups"))
     if user.role in ENFORCEMENT_READERS:
         items.append(("enforcement-list", "Enforcement"))
+    if user.role in COMPLAINT_READERS:
+        items.append(("complaint-list", "Complaints"))
+    if user.role in {Role.MANAGER, Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
+        items.append(("incident-list", "Incidents"))
     if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
         items.append(("waiting-list", "Waiting list"))
     if user.role == Role.FACILITATOR:
@@ -41,6 +47,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items.append(("programme-list", "Programmes"))
     if user.role in AUDIT_READERS:
         items.append(("audit-log", "Audit log"))
+    if user.role in MESSAGE_READERS:
+        items.append(("message-list", "Messages"))
     nav_items = []
     for name, label in items:
         url = reverse(name)

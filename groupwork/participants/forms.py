@@ -3,8 +3,9 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
-from groupwork.core.forms import GovukDateField, GovukModelForm, GovukRadioSelect
+from groupwork.core.forms import GovukDateField, GovukForm, GovukModelForm, GovukRadioSelect
 from groupwork.participants.models import Participant, Sex
+from groupwork.participants.timeline import ALL_KINDS, EventKind
 
 PARTICIPANT_FIELDS = [
     "first_name",
@@ -13,6 +14,9 @@ PARTICIPANT_FIELDS = [
     "sex",
     "case_reference",
     "phone",
+    "email",
+    "consents_to_texts",
+    "consents_to_email",
     "address",
     "postcode",
     "needs_reading_writing_help",
@@ -34,6 +38,9 @@ class ParticipantForm(GovukModelForm):
             "case_reference": "Case reference",
             "sex": "Sex",
             "phone": "Mobile phone number",
+            "email": "E-mail address (leave blank if none)",
+            "consents_to_texts": "He agrees to text message reminders",
+            "consents_to_email": "He agrees to e-mail reminders",
             "needs_reading_writing_help": "Needs help with reading and writing",
             "interpreter_language": "Language for an interpreter (leave blank if none)",
             "disability_adjustments": "Adjustments for a disability (leave blank if none)",
@@ -66,6 +73,13 @@ class ParticipantForm(GovukModelForm):
         sex = self.fields["sex"]
         assert isinstance(sex, forms.ChoiceField)  # noqa: S101  (narrows the type)
         sex.choices = Sex.choices  # radios need no blank entry
+        if not self.instance._state.adding:  # his pk is a UUID, set before he is saved
+            # Opting out stops every message until it is cleared (participants.services).
+            self.fields["opted_out"] = forms.BooleanField(
+                label="He has asked for no more messages",
+                required=False,
+                initial=self.instance.opted_out_on is not None,
+            )
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -84,3 +98,33 @@ class ParticipantForm(GovukModelForm):
 
     def validate_unique(self) -> None:
         """Uniqueness of the case reference is checked in clean_case_reference, with the area."""
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for consent, field, problem in [
+            ("consents_to_texts", "phone", "his mobile phone number for text message reminders"),
+            ("consents_to_email", "email", "his e-mail address for e-mail reminders"),
+        ]:
+            if cleaned.get(consent) and not cleaned.get(field) and field not in self.errors:
+                self.add_error(field, f"Enter {problem}")
+        return cleaned
+
+
+class TimelineFilterForm(GovukForm):
+    """Which kind of event his timeline shows; all of them when none is chosen."""
+
+    kind = forms.ChoiceField(
+        label="Show",
+        choices=[("", "Everything"), *EventKind.choices],
+        required=False,
+    )
+
+    def kinds(self) -> frozenset[EventKind]:
+        if self.is_valid() and self.cleaned_data["kind"]:
+            return frozenset({EventKind(self.cleaned_data["kind"])})
+        return ALL_KINDS
+
+    def chosen_label(self) -> str:
+        if self.is_valid() and self.cleaned_data["kind"]:
+            return str(EventKind(self.cleaned_data["kind"]).label)
+        return ""

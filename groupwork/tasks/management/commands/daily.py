@@ -6,6 +6,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from groupwork.notifications.reminders import queue_reminders
+from groupwork.notifications.sending import report_lines, send_due
 from groupwork.tasks.daily import raise_due_tasks
 from groupwork.tasks.models import TaskKind
 
@@ -13,8 +15,11 @@ from groupwork.tasks.models import TaskKind
 class Command(BaseCommand):
     help = (
         "Raises the tasks that are due: sick notes overdue, enforcement deadlines within two "
-        "working days, catch-ups not booked before the man's next session. Running it again "
-        "on the same day raises nothing new."
+        "working days, catch-ups not booked before the man's next session, one-to-ones due "
+        "within a week and not booked (after planning each man's from his timetable). "
+        "Running it again "
+        "on the same day raises nothing new. Then queues tomorrow's reminders and sends the "
+        "messages that are due."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -33,3 +38,7 @@ class Command(BaseCommand):
         for kind, count in counts.items():
             self.stdout.write(f"{labels[kind]}: {count} task{'' if count == 1 else 's'} raised")
         self.stdout.write(f"{sum(counts.values())} tasks raised in all.")
+        reminders = queue_reminders(today=today)
+        self.stdout.write(f"Reminders for tomorrow: {reminders} queued.")
+        for line in report_lines(send_due()):
+            self.stdout.write(line)

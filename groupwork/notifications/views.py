@@ -1,0 +1,63 @@
+"""The Messages page: the outbox, newest first, so a programme manager can see what was sent
+to whom and spot a message that failed or is stuck."""
+
+from __future__ import annotations
+
+from typing import cast
+
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
+from groupwork.core.access import MESSAGE_READERS, Scope, allow
+from groupwork.notifications.models import Message, MessageStatus
+from groupwork.notifications.sending import STUCK_AFTER
+from groupwork.organisation.models import Role, User
+
+MESSAGES_PAGE_SIZE = 50
+
+
+def messages_visible_to(user: User) -> QuerySet[Message]:
+    """A system administrator sees every message; a programme manager those to the men and
+    the staff of their area."""
+    if user.role == Role.SYSTEM_ADMIN:
+        return Message.objects.all()
+    if user.role == Role.PROGRAMME_MANAGER:
+        area = user.area_pk
+        return Message.objects.filter(Q(participant__area_id=area) | Q(staff__area_id=area))
+    return Message.objects.none()
+
+
+@allow(MESSAGE_READERS, scope=Scope.AREA_MESSAGES)
+@require_GET
+def message_list(request: HttpRequest) -> HttpResponse:
+    user = cast(User, request.user)
+    visible = messages_visible_to(user)
+    stuck_since = timezone.now() - STUCK_AFTER
+    is_stuck = Q(status=MessageStatus.SENDING, next_attempt_at__lt=stuck_since)
+    rows = (
+        visible.select_related("participant", "staff")
+        .annotate(
+            stuck=Case(
+                When(is_stuck, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(rows, MESSAGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = visible.aggregate(
+        waiting=Count("pk", filter=Q(status=MessageStatus.QUEUED)),
+        failed=Count("pk", filter=Q(status=MessageStatus.FAILED)),
+        stuck=Count("pk", filter=is_stuck),
+    )
+    record_event(acting_user=user, action=Action.MESSAGES_VIEWED, detail={"page": page.number})
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "counts": counts, "show_names": user.role != Role.SYSTEM_ADMIN},
+    )
