@@ -27,6 +27,8 @@ from groupwork.attendance.forms_absences import (
 from groupwork.attendance.models import Absence, AbsenceStatus, CatchUp, CatchUpStatus
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
+from groupwork.casework.complaints import stages_to_answer
+from groupwork.casework.models import OneToOne, OneToOneStatus
 from groupwork.core.access import Scope, allow
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Session, SessionStatus
@@ -352,6 +354,8 @@ def catch_up_page(request: HttpRequest, catch_up_id: int) -> HttpResponse:
 
 def task_url(task: Task) -> str:
     """The page where the task is done, from the record its key names."""
+    if task.key.startswith("incident-"):  # incident-<id>-<man or programme manager>
+        return reverse("incident", args=[int(task.key.split("-")[1])])
     kind, _, pk = task.key.rpartition("-")
     if not pk.isdigit():
         return reverse("participant-detail", args=[task.referral.participant_id])
@@ -359,6 +363,8 @@ def task_url(task: Task) -> str:
         "absence": lambda: reverse("absence-detail", args=[int(pk)]),
         "catch-up": lambda: reverse("catch-up", args=[int(pk)]),
         "enforcement": lambda: enforcement_url(int(pk)),
+        "one-to-one": lambda: reverse("one-to-one", args=[int(pk)]),
+        "complaint-stage": lambda: reverse("complaint-stage", args=[int(pk)]),
     }
     page = pages.get(kind)
     return page() if page else reverse("participant-detail", args=[task.referral.participant_id])
@@ -391,6 +397,17 @@ def todo(request: HttpRequest) -> HttpResponse:
             .filter(referral__in=men)
             .select_related("referral__participant")
         ]
+    one_to_ones: list[OneToOne] = []
+    if user.role != Role.FACILITATOR:  # his officer's meetings: due within two weeks, not held
+        one_to_ones = list(
+            OneToOne.objects.filter(
+                referral__in=men, due_on__lte=today + datetime.timedelta(days=14)
+            )
+            .exclude(status=OneToOneStatus.HELD)
+            .select_related("referral__participant")
+        )
+    # Complaint stages the user handles (facilitators handle none).
+    complaints = list(stages_to_answer(user)) if user.role != Role.FACILITATOR else []
     tasks = Task.objects.open().filter(assigned_to=user).select_related("referral__participant")
     record_event(acting_user=user, action=Action.CASELOAD_VIEWED, detail={"list": "to-do"})
     context: dict[str, Any] = {
@@ -398,6 +415,10 @@ def todo(request: HttpRequest) -> HttpResponse:
         "catch_ups": list(catch_ups),
         "enforcement": enforcement,
         "shows_enforcement": user.role != Role.FACILITATOR,
+        "one_to_ones": one_to_ones,
+        "shows_one_to_ones": user.role != Role.FACILITATOR,
+        "complaints": [(stage, stage.respond_by < today) for stage in complaints],
+        "shows_complaints": user.role != Role.FACILITATOR,
         "tasks": [(task, task_url(task)) for task in tasks],
         "today": today,
     }

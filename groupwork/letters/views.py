@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
+from groupwork.casework.complaints import complaint_letters_hidden_from
 from groupwork.core.access import CASE_READERS, Scope, allow
 from groupwork.letters.models import Letter, LetterKind
 from groupwork.organisation.models import Role, User
@@ -21,8 +22,11 @@ def letter_pdf(request: HttpRequest, letter_id: int) -> HttpResponse:
     user = cast(User, request.user)
     letters = Letter.objects.filter(referral__in=Referral.objects.visible_to(user))
     if user.role == Role.FACILITATOR:
-        # Reports for the court or a recall are for his officer and their managers.
-        letters = letters.exclude(kind__in=COURT_REPORTS)
+        # Reports for the court or a recall are for his officer and their managers, and so
+        # are answers to his complaints.
+        letters = letters.exclude(kind__in=(*COURT_REPORTS, LetterKind.COMPLAINT_RESPONSE))
+    # Staff a complaint names do not see its handling, its letters included.
+    letters = letters.exclude(pk__in=complaint_letters_hidden_from(user))
     letter = get_object_or_404(
         letters.select_related("referral__participant"),
         pk=letter_id,

@@ -14,6 +14,8 @@ from django.db.models import Min
 
 from groupwork.attendance.models import MEDICAL_REASONS, Absence, CatchUp, CatchUpStatus
 from groupwork.attendance.services import absence_key, catch_up_key
+from groupwork.casework.complaints import raise_complaints_due
+from groupwork.casework.one_to_ones import plan_due_one_to_ones
 from groupwork.core.working_days import add_working_days
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Group, Membership, Session, SessionStatus
@@ -33,6 +35,8 @@ def raise_due_tasks(*, today: datetime.date) -> dict[str, int]:
         TaskKind.SICK_NOTE_OVERDUE.value: raise_sick_notes_overdue(today=today),
         TaskKind.ENFORCEMENT_DUE.value: raise_enforcement_due(today=today),
         TaskKind.CATCH_UP_NOT_BOOKED.value: raise_catch_ups_not_booked(today=today),
+        TaskKind.COMPLAINT_DUE.value: raise_complaints_due(today=today),
+        TaskKind.ONE_TO_ONE_DUE.value: plan_due_one_to_ones(today=today),
     }
 
 

@@ -12,6 +12,7 @@ from groupwork.attendance.models import Absence, AbsenceReason, AbsenceStatus, H
 from groupwork.attendance.services import Mark, save_register
 from groupwork.attendance.tests.factories import AbsenceFactory, CatchUpFactory
 from groupwork.audit.models import Action, AuditEvent
+from groupwork.casework.complaints import record_complaint
 from groupwork.core.tests.world import World, client_for
 from groupwork.enforcement.models import Advice, EnforcementItem
 from groupwork.groups.tests.factories import MembershipFactory, SessionFactory
@@ -70,7 +71,8 @@ def test_the_officer_sees_his_mens_absences_catch_ups_and_enforcement(world: Wor
     assert "14 Dec 2026" in body  # the doctor's note due
     assert f'href="/catch-ups/{world.worcester_catch_up.pk}/"' in body
     assert f'href="/enforcement/{world.worcester_enforcement.pk}/"' in body
-    assert "Overdue" not in body
+    # Only the world's complaint, which he handles, is late (test_complaints.py).
+    assert "Overdue" not in body.split("Complaints to answer")[0]
 
 
 def test_an_overdue_sick_note_is_tagged(world: World, time_machine: Any) -> None:
@@ -190,11 +192,18 @@ def add_rows(world: World, count: int) -> None:
             due_on=item.must_act_by,
             summary="Act on it",
         )
+        record_complaint(
+            acting_user=world.users["om.worcester"],
+            referral=referral,
+            summary="He says he was kept waiting.",
+            received_on=datetime.date(2026, 12, 1),
+        )
 
 
-# Session, user, two-factor device check, the four lists (absences, catch-ups, enforcement,
-# tasks), the audit insert, and the session save (savepoint, update, release).
-TODO_QUERIES = 11
+# Session, user, two-factor device check, the six lists (absences, catch-ups, enforcement,
+# one-to-ones due, complaints to answer, tasks), the audit insert, and the session save
+# (savepoint, update, release).
+TODO_QUERIES = 13
 
 
 def test_the_query_count_does_not_grow_with_the_rows(
@@ -212,4 +221,5 @@ def test_the_query_count_does_not_grow_with_the_rows(
     assert len(response.context["absences"]) == 6
     assert len(response.context["catch_ups"]) == 6
     assert len(response.context["enforcement"]) == 6
+    assert len(response.context["complaints"]) == 6
     assert len(response.context["tasks"]) == 5
