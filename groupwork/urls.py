@@ -6,11 +6,18 @@ from groupwork.assessment import views as assessment_views
 from groupwork.attendance import views as attendance_views
 from groupwork.attendance import views_absences as absence_views
 from groupwork.audit import views as audit_views
+from groupwork.casework import views_assignments as assignment_views
+from groupwork.casework import views_complaints as complaint_views
+from groupwork.casework import views_incidents as incident_views
+from groupwork.casework import views_one_to_ones as one_to_one_views
+from groupwork.casework import views_rules as rules_views
 from groupwork.core import views as core_views
 from groupwork.core.admin_site import protect_admin_site
 from groupwork.enforcement import views as enforcement_views
 from groupwork.groups import views as group_views
 from groupwork.letters import views as letter_views
+from groupwork.letters import views_documents as document_views
+from groupwork.notifications import views as notification_views
 from groupwork.organisation import views as organisation_views
 from groupwork.participants import views as participant_views
 from groupwork.programmes import views as programme_views
@@ -75,6 +82,16 @@ urlpatterns = [
         name="keep-apart",
     ),
     path("letters/<int:letter_id>/", letter_views.letter_pdf, name="letter"),
+    path(
+        "centres/<slug:office_slug>/information-sheet/<str:version>/",
+        document_views.information_sheet,
+        name="information-sheet",
+    ),
+    path(
+        "referrals/<uuid:referral_id>/completion-documents/",
+        document_views.completion_documents,
+        name="completion-documents",
+    ),
     path("enforcement/", enforcement_views.enforcement_list, name="enforcement-list"),
     path(
         "enforcement/<int:item_id>/",
@@ -132,6 +149,51 @@ urlpatterns = [
     path("absences/<int:absence_id>/decide/", absence_views.absence_decide, name="absence-decide"),
     path("catch-ups/<int:catch_up_id>/", absence_views.catch_up_page, name="catch-up"),
     path("tasks/", absence_views.todo, name="todo"),
+    path("messages/", notification_views.message_list, name="message-list"),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/assignments/new/",
+        assignment_views.assignment_create,
+        name="assignment-create",
+    ),
+    path(
+        "assignments/<int:assignment_id>/",
+        assignment_views.assignment_page,
+        name="assignment",
+    ),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/incidents/new/",
+        incident_views.incident_create,
+        name="incident-create",
+    ),
+    path("incidents/", incident_views.incident_list, name="incident-list"),
+    path("incidents/<int:incident_id>/", incident_views.incident_page, name="incident"),
+    path(
+        "one-to-ones/<int:one_to_one_id>/",
+        one_to_one_views.one_to_one_page,
+        name="one-to-one",
+    ),
+    path(
+        "participants/<uuid:participant_id>/one-to-ones/",
+        one_to_one_views.one_to_one_list,
+        name="one-to-one-list",
+    ),
+    path(
+        "groups/<int:group_id>/sessions/<int:session_id>/rules/",
+        rules_views.session_rules,
+        name="session-rules",
+    ),
+    path(
+        "participants/<uuid:participant_id>/complaints/new/",
+        complaint_views.complaint_create,
+        name="complaint-create",
+    ),
+    path("complaints/", complaint_views.complaint_list, name="complaint-list"),
+    path("complaints/<int:complaint_id>/", complaint_views.complaint_detail, name="complaint"),
+    path(
+        "complaints/stages/<int:stage_id>/",
+        complaint_views.complaint_stage,
+        name="complaint-stage",
+    ),
     path("calendar/", group_views.my_calendar, name="my-calendar"),
     path("calendar/<str:token>.ics", group_views.calendar_feed, name="calendar-feed"),
     path("api/v1/", include("groupwork.api.urls")),

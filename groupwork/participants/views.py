@@ -17,13 +17,15 @@ from groupwork.attendance.views_absences import ABSENCE_USERS
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
-from groupwork.letters.models import Letter
+from groupwork.letters.completion import COMPLETION_WRITERS
 from groupwork.organisation.models import Role, User
 from groupwork.participants import services
 from groupwork.participants.fetch import get_participant_for
-from groupwork.participants.forms import ParticipantForm
+from groupwork.participants.forms import ParticipantForm, TimelineFilterForm
 from groupwork.participants.models import Participant
+from groupwork.participants.timeline import letters_shown_to, timeline_for
 from groupwork.referrals.models import Referral, StatusChange
+from groupwork.referrals.status_machine import COMPLETED_STATUS
 
 CASELOAD_PAGE_SIZE = 25
 
@@ -78,18 +80,26 @@ def caseload(request: HttpRequest) -> HttpResponse:
 @allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
 @require_GET
 def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
+    """His record: details, letters, each referral's progress and assessment, and his
+    timeline (filtered by `?kind=`), in a fixed number of queries however long his record."""
     user = cast(User, request.user)
     participant = get_participant_for(user, participant_id)
-    referrals = participant.referrals.select_related(
-        "status", "status_reason", "programme", "responsible_officer"
-    ).prefetch_related(
-        Prefetch(
-            "status_changes",
-            queryset=StatusChange.objects.select_related(
-                "from_status", "to_status", "reason", "changed_by"
-            ),
+    referrals = list(
+        participant.referrals.select_related(
+            "status", "status_reason", "programme", "responsible_officer"
+        ).prefetch_related(
+            Prefetch(
+                "status_changes",
+                queryset=StatusChange.objects.select_related(
+                    "from_status", "to_status", "reason", "changed_by"
+                ),
+            )
         )
     )
+    letters = list(
+        letters_shown_to(user, participant).only("pk", "kind", "created_at", "referral_id")
+    )
+    timeline_filter = TimelineFilterForm(request.GET or None)
     return render(
         request,
         "participants/detail.html",
@@ -102,8 +112,16 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
             "can_edit": user.role in CASE_WRITERS,
             "can_report_absence": user.role in ABSENCE_USERS,
             "can_assess": user.role in CASE_WRITERS | {Role.FACILITATOR},
-            "letters": Letter.objects.filter(referral__participant=participant).only(
-                "pk", "kind", "created_at", "referral_id"
+            "can_write_completion": user.role in COMPLETION_WRITERS,
+            "completed_status": COMPLETED_STATUS,
+            "letters": letters,
+            "timeline_filter": timeline_filter,
+            "timeline": timeline_for(
+                participant,
+                viewer=user,
+                referrals=referrals,
+                letters=letters,
+                kinds=timeline_filter.kinds(),
             ),
         },
     )

@@ -28,6 +28,7 @@ from groupwork.enforcement.models import ActionTaken, Advice, EnforcementItem
 from groupwork.groups.models import Group, GroupKind, Session
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
 from groupwork.organisation.models import User
+from groupwork.participants.timeline import TIMELINE_QUERIES
 from groupwork.programmes.definition import ProgrammeDefinition, shipped_definition
 from groupwork.referrals import services as referral_services
 from groupwork.referrals.models import Referral, ReferralStatus, StatusChange
@@ -395,9 +396,10 @@ def test_a_man_without_a_place_has_no_progress_yet(world: World) -> None:
 # Session, user, two-factor device check, the man, audit insert, referrals, status history,
 # assessment (programme version, administrations, scores, pathway decision, risk score),
 # progress (places, marks, finished catch-ups, their groups, warnings, his group's last session
-# left), letters, and the session save (savepoint, update, release) that keeps the idle timeout
-# sliding. One referral; progress adds six queries for each.
-RECORD_QUERIES = 22
+# left), letters, the timeline (participants.timeline.TIMELINE_QUERIES: one query per source),
+# and the session save (savepoint, update, release) that keeps the idle timeout sliding. One
+# referral; progress adds six queries for each.
+RECORD_QUERIES = 22 + TIMELINE_QUERIES
 
 
 @pytest.mark.django_db

@@ -60,6 +60,21 @@ def letter_for_worcester_man(world: World) -> int:
     return letter.pk
 
 
+def group_centre(world: World) -> str:
+    from groupwork.organisation.models import Office  # noqa: PLC0415
+
+    centre, _ = Office.objects.get_or_create(
+        slug="worcester-centre",
+        defaults={
+            "area": world.area,
+            "name": "Worcester Group Centre",
+            "town": "Worcester",
+            "is_group_centre": True,
+        },
+    )
+    return str(centre.slug)
+
+
 def feed_token(world: World) -> str:
     from groupwork.groups.services import feed_for  # noqa: PLC0415
 
@@ -174,6 +189,16 @@ CASES: dict[str, Case] = {
         lambda w: f"/letters/{letter_for_worcester_man(w)}/",
         record_visible_to=frozenset(SEES_WORCESTER_MAN),
     ),
+    # A group centre of West Mercia: its staff may print the sheet, other areas may not.
+    "information-sheet": Case(
+        lambda w: f"/centres/{group_centre(w)}/information-sheet/easy-read/",
+        record_visible_to=frozenset(PERSONAS) - {"om.otherarea", "admin"},
+    ),
+    # The form: his officer or the programme manager writes the documents.
+    "completion-documents": Case(
+        lambda w: f"/referrals/{w.worcester_referral.pk}/completion-documents/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
     "enforcement-list": Case(lambda w: "/enforcement/"),
     "enforcement-item": Case(
         lambda w: f"/enforcement/{w.worcester_enforcement.pk}/",
@@ -203,6 +228,60 @@ CASES: dict[str, Case] = {
         record_visible_to=frozenset(SEES_WORCESTER_MAN),
     ),
     "todo": Case(lambda w: "/tasks/"),
+    "complaint-create": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/complaints/new/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "complaint-list": Case(lambda w: "/complaints/"),
+    # The complaint names spo.worcester: she may not see it (404), though she sees the man.
+    "complaint": Case(
+        lambda w: f"/complaints/{w.worcester_complaint.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN) - {"spo.worcester"},
+    ),
+    # A task names the stage; the page sends its handler on to the complaint.
+    "complaint-stage": Case(
+        lambda w: f"/complaints/stages/{w.worcester_complaint.stages.get().pk}/",
+        success=302,
+        record_visible_to=frozenset(SEES_WORCESTER_MAN) - {"spo.worcester"},
+    ),
+    "one-to-one": Case(
+        lambda w: f"/one-to-ones/{w.worcester_one_to_one.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "one-to-one-list": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/one-to-ones/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "session-rules": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/rules/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "assignment-create": Case(
+        lambda w: (
+            f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/assignments/new/"
+        ),
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "assignment": Case(
+        lambda w: f"/assignments/{w.worcester_assignment.pk}/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "incident-create": Case(
+        lambda w: (
+            f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/incidents/new/"
+        ),
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    "incident-list": Case(lambda w: "/incidents/"),
+    # An incident at the Worcester group involving worcester_man: the group's facilitator,
+    # his officer's manager, and the area's programme manager and chief officer.
+    "incident": Case(
+        lambda w: f"/incidents/{w.worcester_incident.pk}/",
+        record_visible_to=frozenset(
+            {"fac.worcester", "spo.worcester", "pm.westmercia", "chief.westmercia"}
+        ),
+    ),
+    "message-list": Case(lambda w: "/messages/"),
 }
 
 
