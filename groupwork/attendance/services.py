@@ -10,10 +10,10 @@ import datetime
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -38,13 +38,13 @@ from groupwork.audit.models import Action, AuditEvent
 from groupwork.audit.services import build_event, record_event
 from groupwork.core.working_days import add_working_days
 from groupwork.enforcement.models import EnforcementItem
-from groupwork.enforcement.services import new_item, warnings_given
+from groupwork.enforcement.services import may_decide_for, new_item, warnings_given
 from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionStatus
 from groupwork.groups.planning import area_closures
 from groupwork.notifications.services import queue_catch_up_booked
 from groupwork.organisation.models import Role
 from groupwork.tasks.models import TaskKind
-from groupwork.tasks.services import close_tasks, raise_task
+from groupwork.tasks.services import close_task_keys, close_tasks, raise_task
 
 if TYPE_CHECKING:
     from groupwork.organisation.models import User
@@ -90,6 +90,8 @@ class RegisterRow:
     attendance: Attendance | None = None
     absence: Absence | None = None
     catch_ups_owed: list[CatchUp] = field(default_factory=list)
+    # His officer has acted on an enforcement item for this mark: it can no longer change.
+    acted_on: bool = False
 
     @property
     def referral(self) -> Referral:
@@ -113,7 +115,7 @@ def members_at(session: Session) -> QuerySet[Membership]:
 
 
 def register_rows(session: Session) -> list[RegisterRow]:
-    """Everyone expected at the session, in four queries whatever the group's size."""
+    """Everyone expected at the session, in five queries whatever the group's size."""
     rows = {m.referral_id: RegisterRow(membership=m) for m in members_at(session)}
     for attendance in Attendance.objects.filter(session=session, referral_id__in=list(rows)):
         rows[attendance.referral_id].attendance = attendance
@@ -121,6 +123,10 @@ def register_rows(session: Session) -> list[RegisterRow]:
         rows[absence.referral_id].absence = absence
     for catch_up in owed_catch_ups(session, list(rows)):
         rows[catch_up.referral_id].catch_ups_owed.append(catch_up)
+    acted = EnforcementItem.objects.filter(attendance__session=session).exclude(action_taken="")
+    for referral_id in acted.values_list("referral_id", flat=True):
+        if referral_id in rows:
+            rows[referral_id].acted_on = True
     return list(rows.values())
 
 
@@ -165,10 +171,32 @@ def check_marks(session: Session, rows: Sequence[RegisterRow], marks: Sequence[M
             problems.append(
                 f"{name} needs a catch-up first. Give a reason for letting him take part."
             )
-        if present and row.absence and row.absence.status != AbsenceStatus.PENDING:
+        decided = row.absence is not None and row.absence.status != AbsenceStatus.PENDING
+        if decided and mark.choice != "absent":
             problems.append(f"{name}'s absence was already decided by his officer.")
+        if row.acted_on and row.attendance and _changes_outcome(row, mark):
+            problems.append(
+                f"{name}'s officer has already acted on this mark, so it cannot change."
+            )
     if problems:
         raise ValidationError(problems)
+
+
+def _changes_outcome(row: RegisterRow, mark: Mark) -> bool:
+    assert row.attendance is not None  # noqa: S101  (callers check)
+    recorded = row.attendance.outcome
+    if mark.choice == "absent":
+        return recorded not in ABSENT_OUTCOMES
+    return recorded != {"cancelled": Outcome.CANCELLED, "attended": Outcome.ATTENDED}.get(
+        mark.choice, Outcome.FAILED_TO_COMPLY
+    )
+
+
+def lock_register(session: Session) -> Register:
+    """Every change to a session's marks and absences takes this lock first, so a register
+    save, an absence report and a decision never interleave."""
+    Register.objects.get_or_create(session=session)
+    return Register.objects.select_for_update(of=("self",)).get(session=session)
 
 
 def save_register(  # noqa: PLR0913  (keyword-only: the whole register, named)
@@ -187,9 +215,12 @@ def save_register(  # noqa: PLR0913  (keyword-only: the whole register, named)
     definition = group.definition
     late_after = int(definition.raw.get("attendance", {}).get("late_after_minutes", 0))
     content = content_numbers(group, session.number)
+    if session.is_cancelled:
+        raise ValidationError("This session was cancelled by the service: it has no register.")
+    if session.date > timezone.localdate():
+        raise ValidationError("Take the register on the day of the session or after it.")
     with transaction.atomic():
-        Register.objects.get_or_create(session=session)
-        register = Register.objects.select_for_update().get(session=session)
+        register = lock_register(session)
         if register.version != version:
             raise RegisterConflict(register)
         rows = register_rows(session)
@@ -292,7 +323,7 @@ def _apply_marks(  # noqa: PLR0913  (keyword-only: one register's facts)
     return events
 
 
-def _follow_on(
+def _follow_on(  # noqa: PLR0913  (keyword-only: one register's facts)
     *,
     acting_user: User,
     session: Session,
@@ -304,27 +335,15 @@ def _follow_on(
     """Absences, catch-ups and enforcement items that the marks call for, and undo those a
     corrected mark no longer calls for (only while nobody has acted on them)."""
     attendances = [row.attendance for row in rows.values() if row.attendance is not None]
-    absent = [a for a in attendances if a.outcome in ABSENT_OUTCOMES]
     closures = area_closures(group.area)
-    Absence.objects.bulk_create(
-        [
-            Absence(
-                session=session,
-                referral_id=a.referral_id,
-                reason=reasons.get(a.referral_id) or AbsenceReason.NONE_GIVEN,
-                how_reported=HowReported.REGISTER,
-                reported_by=acting_user,
-                evidence_due=sick_note_due(session, reasons.get(a.referral_id, ""), closures),
-            )
-            for a in absent
-            if rows[a.referral_id].absence is None
-        ]
-    )
-    # He came after all: an absence nobody has decided on yet no longer stands.
-    Absence.objects.pending().filter(
+    _absences_for(
+        acting_user=acting_user,
         session=session,
-        referral_id__in=[a.referral_id for a in attendances if a.outcome in PRESENT_OUTCOMES],
-    ).delete()
+        rows=rows,
+        attendances=attendances,
+        reasons=reasons,
+        closures=closures,
+    )
     missed = [a.referral_id for a in attendances if a.missed_content]
     existing = set(
         CatchUp.objects.filter(missed_session=session, referral_id__in=missed).values_list(
@@ -343,15 +362,110 @@ def _follow_on(
             if referral_id not in existing
         ]
     )
-    CatchUp.objects.filter(missed_session=session, status=CatchUpStatus.NEEDED).exclude(
-        referral_id__in=missed
-    ).delete()
+    _withdraw(
+        acting_user=acting_user,
+        rows=rows,
+        found=CatchUp.objects.filter(missed_session=session, status=CatchUpStatus.NEEDED).exclude(
+            referral_id__in=missed
+        ),
+        task_kind=TaskKind.CATCH_UP_NOT_BOOKED,
+        key_prefix="catch-up",
+    )
     _open_failures(
         acting_user=acting_user,
         session=session,
         rows=rows,
         attendances=attendances,
         closures=closures,
+    )
+
+
+def _absences_for(  # noqa: PLR0913  (keyword-only: one register's facts)
+    *,
+    acting_user: User,
+    session: Session,
+    rows: dict[UUID, RegisterRow],
+    attendances: list[Attendance],
+    reasons: dict[UUID, str],
+    closures: frozenset[datetime.date],
+) -> None:
+    """A pending absence for each man newly marked absent; a reason given on a later save
+    updates one the register made; a man who came, or whose session the service cancelled
+    for him, has his undecided absence withdrawn."""
+    absent = [a for a in attendances if a.outcome in ABSENT_OUTCOMES]
+    Absence.objects.bulk_create(
+        [
+            Absence(
+                session=session,
+                referral_id=a.referral_id,
+                reason=reasons.get(a.referral_id) or AbsenceReason.NONE_GIVEN,
+                how_reported=HowReported.REGISTER,
+                reported_by=acting_user,
+                evidence_due=sick_note_due(session, reasons.get(a.referral_id, ""), closures),
+            )
+            for a in absent
+            if rows[a.referral_id].absence is None
+        ]
+    )
+    changed = []
+    for a in absent:
+        absence = rows[a.referral_id].absence
+        reason = reasons.get(a.referral_id) or AbsenceReason.NONE_GIVEN
+        if (
+            absence is not None
+            and absence.status == AbsenceStatus.PENDING
+            and absence.how_reported == HowReported.REGISTER
+            and absence.reason != reason
+        ):
+            absence.reason = reason
+            absence.evidence_due = sick_note_due(session, reason, closures)
+            changed.append(absence)
+    Absence.objects.bulk_update(changed, ["reason", "evidence_due"])
+    _withdraw(
+        acting_user=acting_user,
+        rows=rows,
+        found=Absence.objects.pending().filter(
+            session=session,
+            referral_id__in=[
+                a.referral_id for a in attendances if a.outcome not in ABSENT_OUTCOMES
+            ],
+        ),
+        task_kind=TaskKind.SICK_NOTE_OVERDUE,
+        key_prefix="absence",
+    )
+
+
+def _withdraw(
+    *,
+    acting_user: User,
+    rows: dict[UUID, RegisterRow],
+    found: QuerySet[Any],  # absences, catch-ups or enforcement items: each has referral_id
+    task_kind: TaskKind,
+    key_prefix: str,
+) -> None:
+    """Delete what a corrected mark no longer calls for, close its task, and say so in the
+    audit log."""
+    withdrawn = list(found)
+    if not withdrawn:
+        return
+    found.model.objects.filter(pk__in=[row.pk for row in withdrawn]).delete()
+    close_task_keys(
+        acting_user=acting_user,
+        kind=task_kind,
+        keys=[f"{key_prefix}-{row.pk}" for row in withdrawn],
+    )
+    AuditEvent.objects.bulk_create(
+        [
+            build_event(
+                acting_user=acting_user,
+                action=Action.REGISTER_TAKEN,
+                subject=row,
+                participant=rows[row.referral_id].referral.participant,
+                detail={"withdrawn": f"{key_prefix}-{row.pk}", "because": "register corrected"},
+            )
+            for row in withdrawn
+            if row.referral_id in rows
+        ]
     )
 
 
@@ -363,19 +477,32 @@ def _open_failures(
     attendances: list[Attendance],
     closures: frozenset[datetime.date],
 ) -> None:
-    """An enforcement item for each new failure to comply; a corrected mark withdraws the item
-    it opened, while nobody has acted on it."""
-    EnforcementItem.objects.open().filter(attendance__session=session).exclude(
-        attendance__outcome__in=[Outcome.FAILED_TO_COMPLY, Outcome.ABSENT_UNACCEPTABLE]
-    ).delete()
-    failed = [a for a in attendances if a.outcome == Outcome.FAILED_TO_COMPLY]
-    already = set(
-        EnforcementItem.objects.filter(attendance__in=failed).values_list(
-            "attendance_id", flat=True
-        )
+    """An enforcement item for each failure to comply or unacceptable absence that has none;
+    a corrected mark withdraws the item it opened, or corrects its wording, while nobody has
+    acted on it."""
+    failing = [Outcome.FAILED_TO_COMPLY, Outcome.ABSENT_UNACCEPTABLE]
+    _withdraw(
+        acting_user=acting_user,
+        rows=rows,
+        found=EnforcementItem.objects.open()
+        .filter(attendance__session=session)
+        .exclude(attendance__outcome__in=failing),
+        task_kind=TaskKind.ENFORCEMENT_DUE,
+        key_prefix="enforcement",
     )
+    failed = [a for a in attendances if a.outcome in failing]
+    items = {
+        item.attendance_id: item for item in EnforcementItem.objects.filter(attendance__in=failed)
+    }
+    reworded = []
+    for a in failed:
+        item = items.get(a.pk)
+        if item is not None and item.is_open and item.failure != failure_text(session, a):
+            item.failure = failure_text(session, a)
+            reworded.append(item)
+    EnforcementItem.objects.bulk_update(reworded, ["failure"])
     warnings = warnings_given(a.referral_id for a in failed)
-    items = EnforcementItem.objects.bulk_create(
+    opened = EnforcementItem.objects.bulk_create(
         [
             new_item(
                 referral=rows[a.referral_id].referral,
@@ -386,7 +513,7 @@ def _open_failures(
                 closures=closures,
             )
             for a in failed
-            if a.pk not in already
+            if a.pk not in items
         ]
     )
     AuditEvent.objects.bulk_create(
@@ -398,7 +525,7 @@ def _open_failures(
                 participant=item.referral.participant,
                 new_values={"advice": item.advice, "must_act_by": item.must_act_by.isoformat()},
             )
-            for item in items
+            for item in opened
         ]
     )
 
@@ -484,16 +611,16 @@ def report_absence(  # noqa: PLR0913  (keyword-only: who said what, about which 
 ) -> Absence:
     """Record an absence someone told us about, before or after the session. A medical
     absence waits for a doctor's note until five working days after the session."""
+    if session.is_cancelled:
+        raise ValidationError("The service cancelled this session: it cannot count against him.")
     with transaction.atomic():
-        attendance = (
-            Attendance.objects.select_for_update()
-            .filter(session=session, referral=referral)
-            .first()
-        )
+        lock_register(session)
+        attendance = Attendance.objects.filter(session=session, referral=referral).first()
         if attendance is not None and attendance.outcome in PRESENT_OUTCOMES:
             raise ValidationError("The register says he came to this session.")
-        absence = Absence.objects.select_for_update().filter(session=session, referral=referral)
-        existing = absence.first()
+        if attendance is not None and attendance.outcome == Outcome.CANCELLED:
+            raise ValidationError("The register says the service cancelled it for him.")
+        existing = Absence.objects.filter(session=session, referral=referral).first()
         if existing is not None and existing.status != AbsenceStatus.PENDING:
             raise ValidationError("His officer has already decided about this absence.")
         due = sick_note_due(session, reason, area_closures(referral.participant.area))
@@ -538,13 +665,30 @@ def decide_absence(  # noqa: PLR0913  (keyword-only: the decision and its eviden
     """His officer's decision. A medical absence is acceptable only with its evidence; an
     unacceptable absence opens an enforcement item."""
     with transaction.atomic():
+        lock_register(absence.session)
         locked = (
-            Absence.objects.select_for_update()
-            .select_related("session", "referral__participant__area")
+            Absence.objects.select_for_update(of=("self",))
+            .select_related(
+                "session", "referral__participant__area", "referral__responsible_officer"
+            )
             .get(pk=absence.pk)
         )
+        if not may_decide_for(acting_user, locked.referral):
+            raise PermissionDenied("Only his own officer or their manager may decide this.")
         if locked.status != AbsenceStatus.PENDING:
             raise ValidationError("This absence has already been decided.")
+        if locked.session.date > timezone.localdate():
+            raise ValidationError("Decide on the day of the session or after it.")
+        attendance = Attendance.objects.filter(
+            session=locked.session, referral=locked.referral
+        ).first()
+        cancelled = locked.session.is_cancelled or (
+            attendance is not None and attendance.outcome not in ABSENT_OUTCOMES
+        )
+        if cancelled and not acceptable:
+            raise ValidationError(
+                "The service cancelled this session for him: it cannot count against him."
+            )
         if not reason.strip():
             raise ValidationError("Say why you decided this.")
         if acceptable and locked.is_medical and not (evidence_received_on and evidence.strip()):
@@ -568,12 +712,7 @@ def decide_absence(  # noqa: PLR0913  (keyword-only: the decision and its eviden
                 "evidence",
             ]
         )
-        attendance = (
-            Attendance.objects.select_for_update()
-            .filter(session=locked.session, referral=locked.referral)
-            .first()
-        )
-        if attendance is not None:
+        if attendance is not None and not cancelled:
             attendance.outcome = ABSENCE_OUTCOME[AbsenceStatus(locked.status)]
             attendance.save(update_fields=["outcome", "recorded_at"])
         record_event(
@@ -607,6 +746,10 @@ def _open_for_absence(
 ) -> EnforcementItem:
     referral = absence.referral
     session = absence.session
+    if attendance is not None:
+        existing = EnforcementItem.objects.filter(attendance=attendance).first()
+        if existing is not None:
+            return existing
     item = new_item(
         referral=referral,
         attendance=attendance,

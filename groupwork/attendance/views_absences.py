@@ -31,6 +31,7 @@ from groupwork.casework.complaints import stages_to_answer
 from groupwork.casework.models import OneToOne, OneToOneStatus
 from groupwork.core.access import Scope, allow
 from groupwork.enforcement.models import EnforcementItem
+from groupwork.enforcement.services import may_decide_for
 from groupwork.groups.models import Session, SessionStatus
 from groupwork.organisation.models import Role, User
 from groupwork.participants.fetch import get_participant_for
@@ -189,7 +190,8 @@ def absence_detail(request: HttpRequest, absence_id: int) -> HttpResponse:
             "catch_up": CatchUp.objects.filter(
                 referral_id=absence.referral_id, missed_session_id=absence.session_id
             ).first(),
-            "can_decide": user.role in ABSENCE_DECIDERS and absence.status == AbsenceStatus.PENDING,
+            "can_decide": may_decide_for(user, absence.referral)
+            and absence.status == AbsenceStatus.PENDING,
         },
     )
 

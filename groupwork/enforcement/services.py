@@ -82,9 +82,13 @@ def item_key(item: EnforcementItem) -> str:
 
 
 def may_decide(user: User, item: EnforcementItem) -> bool:
+    return may_decide_for(user, item.referral)
+
+
+def may_decide_for(user: User, referral: Referral) -> bool:
     """An officer decides only for the men they are responsible for, a manager for their
-    team's men; nobody else takes enforcement decisions. Needs the referral's officer."""
-    officer = item.referral.responsible_officer
+    team's men; nobody else takes enforcement or absence decisions. Needs the officer."""
+    officer = referral.responsible_officer
     if user.role == Role.OFFENDER_MANAGER:
         return officer.pk == user.pk
     if user.role == Role.MANAGER:

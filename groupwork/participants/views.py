@@ -16,6 +16,8 @@ from groupwork.attendance.progress import progress_for
 from groupwork.attendance.views_absences import ABSENCE_USERS
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
+from groupwork.casework.complaints import COMPLAINT_RECORDERS
+from groupwork.casework.views_one_to_ones import ONE_TO_ONE_READERS
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
 from groupwork.letters.completion import COMPLETION_WRITERS
 from groupwork.organisation.models import Role, User
@@ -111,6 +113,8 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
             ],
             "can_edit": user.role in CASE_WRITERS,
             "can_report_absence": user.role in ABSENCE_USERS,
+            "can_see_one_to_ones": user.role in ONE_TO_ONE_READERS,
+            "can_record_complaint": user.role in COMPLAINT_RECORDERS,
             "can_assess": user.role in CASE_WRITERS | {Role.FACILITATOR},
             "can_write_completion": user.role in COMPLETION_WRITERS,
             "completed_status": COMPLETED_STATUS,

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 from django.utils import timezone
 
-from groupwork.audit.models import Action
-from groupwork.audit.services import record_event
+from groupwork.audit.models import Action, AuditEvent
+from groupwork.audit.services import build_event, record_event
 from groupwork.tasks.models import Task, TaskKind
 
 if TYPE_CHECKING:
@@ -70,4 +70,27 @@ def close_tasks(*, acting_user: User | None, kind: TaskKind, key: str) -> int:
                 subject=task,
                 participant=task.referral.participant,
             )
+    return len(open_tasks)
+
+
+def close_task_keys(*, acting_user: User | None, kind: TaskKind, keys: list[str]) -> int:
+    """Close the open tasks of this kind about these records, in a fixed number of queries.
+    Call inside the caller's transaction."""
+    open_tasks = list(
+        Task.objects.open().filter(kind=kind, key__in=keys).select_related("referral__participant")
+    )
+    if not open_tasks:
+        return 0
+    Task.objects.filter(pk__in=[task.pk for task in open_tasks]).update(closed_at=timezone.now())
+    AuditEvent.objects.bulk_create(
+        [
+            build_event(
+                acting_user=acting_user,
+                action=Action.TASK_CLOSED,
+                subject=task,
+                participant=task.referral.participant,
+            )
+            for task in open_tasks
+        ]
+    )
     return len(open_tasks)

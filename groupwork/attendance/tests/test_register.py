@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -20,7 +21,7 @@ from groupwork.attendance.models import (
     Outcome,
     Register,
 )
-from groupwork.attendance.services import Mark, save_register
+from groupwork.attendance.services import Mark, decide_absence, save_register
 from groupwork.attendance.tests.factories import CatchUpFactory
 from groupwork.audit.models import Action, AuditEvent
 from groupwork.enforcement.models import Advice, EnforcementItem
@@ -318,7 +319,7 @@ def test_the_register_page_takes_a_fixed_number_of_queries(
             client.get(register_url(setting, setting.sessions[1]))
 
 
-REGISTER_PAGE_QUERIES = 14
+REGISTER_PAGE_QUERIES = 15
 
 
 @pytest.mark.parametrize("persona", ["other_facilitator", "officer"])
@@ -337,3 +338,140 @@ def test_an_unknown_session_is_not_found_and_put_is_not_allowed() -> None:
     client = signed_in(setting.facilitator)
     assert client.get(f"/groups/{setting.group.pk}/sessions/999999/register/").status_code == 404
     assert client.put(register_url(setting, setting.sessions[0])).status_code == 405
+
+
+def absent_then(setting: Setting, choice: str, **extra: Any) -> None:
+    man, session = setting.men[0], setting.sessions[0]
+    save_register(
+        acting_user=setting.facilitator,
+        session=session,
+        version=0,
+        marks=[Mark(referral_id=man.pk, choice="absent")],
+        note="",
+    )
+    save_register(
+        acting_user=setting.facilitator,
+        session=session,
+        version=1,
+        marks=[Mark(referral_id=man.pk, choice=choice, **extra)],
+        note="",
+    )
+
+
+def test_a_session_the_service_cancelled_or_one_still_to_come_has_no_register() -> None:
+    setting = make_group(men=1)
+    mark = [Mark(referral_id=setting.men[0].pk, choice="attended")]
+    cancelled = setting.sessions[0]
+    cancelled.status = "cancelled"
+    cancelled.save()
+    future = SessionFactory.create(group=setting.group, number=20, date=datetime.date(2027, 1, 4))
+    for session in (cancelled, future):
+        with pytest.raises(ValidationError):
+            save_register(
+                acting_user=setting.facilitator, session=session, version=0, marks=mark, note=""
+            )
+    assert not Attendance.objects.exists()
+
+
+def test_marking_him_cancelled_withdraws_his_pending_absence_and_its_task() -> None:
+    setting = make_group(men=1)
+    man = setting.men[0]
+    save_register(
+        acting_user=setting.facilitator,
+        session=setting.sessions[0],
+        version=0,
+        marks=[Mark(referral_id=man.pk, choice="absent", absence_reason="illness")],
+        note="",
+    )
+    absence = Absence.objects.get()
+    task = Task.objects.create(
+        kind=TaskKind.SICK_NOTE_OVERDUE,
+        key=f"absence-{absence.pk}",
+        referral=man,
+        assigned_to=man.responsible_officer,
+        due_on=MONDAY,
+        summary="Decide",
+    )
+    save_register(
+        acting_user=setting.facilitator,
+        session=setting.sessions[0],
+        version=1,
+        marks=[Mark(referral_id=man.pk, choice="cancelled")],
+        note="",
+    )
+    assert not Absence.objects.exists()
+    task.refresh_from_db()
+    assert task.closed_at is not None
+    assert AuditEvent.objects.filter(detail__withdrawn=f"absence-{absence.pk}").exists()
+
+
+def test_a_reason_given_on_a_later_save_starts_the_sick_note_clock() -> None:
+    setting = make_group(men=1)
+    absent_then(setting, "absent", absence_reason="illness")
+    absence = Absence.objects.get()
+    assert absence.reason == "illness"
+    assert absence.evidence_due == datetime.date(2026, 11, 9)
+
+
+def test_a_decided_absence_cannot_be_turned_into_another_mark() -> None:
+    setting = make_group(men=1)
+    man = setting.men[0]
+    absent_then(setting, "absent")
+    decide_absence(
+        acting_user=man.responsible_officer,
+        absence=Absence.objects.get(),
+        acceptable=False,
+        reason="No reason given.",
+    )
+    item = EnforcementItem.objects.get()
+    assert item.attendance == Attendance.objects.get()
+    with pytest.raises(ValidationError, match="already decided"):
+        save_register(
+            acting_user=setting.facilitator,
+            session=setting.sessions[0],
+            version=2,
+            marks=[Mark(referral_id=man.pk, choice="cancelled")],
+            note="",
+        )
+    assert EnforcementItem.objects.get() == item
+
+
+def test_a_mark_acted_on_cannot_change_and_a_new_failure_is_reworded() -> None:
+    setting = make_group(men=1)
+    man = setting.men[0]
+    absent_then(setting, "failed_to_comply", failures=("late",), minutes_late=25)
+    disruptive = Mark(referral_id=man.pk, choice="failed_to_comply", failures=("disruptive",))
+    save_register(
+        acting_user=setting.facilitator,
+        session=setting.sessions[0],
+        version=2,
+        marks=[disruptive],
+        note="",
+    )
+    item = EnforcementItem.objects.get()
+    assert "disruptive" in item.failure
+    assert "late" not in item.failure
+    item.action_taken = "warning"
+    item.action_on = MONDAY
+    item.save()
+    with pytest.raises(ValidationError, match="already acted"):
+        save_register(
+            acting_user=setting.facilitator,
+            session=setting.sessions[0],
+            version=3,
+            marks=[Mark(referral_id=man.pk, choice="attended")],
+            note="",
+        )
+
+
+def test_only_his_own_officer_or_their_manager_decides_his_absence() -> None:
+    setting = make_group(men=1)
+    absent_then(setting, "absent")
+    other_officer = UserFactory.create(role=Role.OFFENDER_MANAGER, area=setting.group.area)
+    with pytest.raises(PermissionDenied):
+        decide_absence(
+            acting_user=other_officer,
+            absence=Absence.objects.get(),
+            acceptable=True,
+            reason="Seems fine.",
+        )

@@ -192,7 +192,10 @@ def test_running_twice_on_the_same_day_creates_nothing_new(world: World) -> None
     assert run(day + datetime.timedelta(days=1)) == NOTHING
 
 
-def test_a_decided_absence_closes_its_task_and_none_comes_back(world: World) -> None:
+def test_a_decided_absence_closes_its_task_and_none_comes_back(
+    world: World, time_machine: Any
+) -> None:
+    time_machine.move_to("2026-12-15 10:00 +0000", tick=False)  # the session has happened
     no_catch_ups(world)
     no_enforcement(world)
     run(datetime.date(2026, 12, 15))
