@@ -17,6 +17,7 @@ from groupwork.allocation.models import KeepApart
 from groupwork.assessment import services as assessment_services
 from groupwork.assessment.models import InstrumentVersion
 from groupwork.core.demo_attendance import follow_up_demo_absences, take_demo_registers
+from groupwork.core.demo_casework import casework_demo
 from groupwork.core.demo_history import history_groups, record_programme_history
 from groupwork.core.reference_data import (
     DEMO_INSTRUMENT,
@@ -150,6 +151,7 @@ def load_demo() -> list[User]:
         _letters(west_mercia)
         if take_demo_registers(groups, TODAY):
             follow_up_demo_absences(TODAY, staff)
+        casework_demo(groups, staff, TODAY)
         _men(northmoor, prefix="NM", count=5, officers=[staff["om.otherarea"]], groups={}, rng=rng)
     return [staff[name] for name in DEMO_LOGINS]
 
