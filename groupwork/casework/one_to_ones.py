@@ -388,6 +388,7 @@ def _remind(one: OneToOne, booked_for: datetime.datetime) -> None:
         kind="one_to_one_booked",
         key=f"one-to-one-{one.pk}-{timezone.localtime(booked_for):%Y%m%d%H%M}",
         body=appointment_text(when=booked_for, place=place_for(office), phone=phone),
+        send_before=booked_for,
     )
 
 

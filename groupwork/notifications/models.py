@@ -52,6 +52,8 @@ class Message(models.Model):
     )
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
+    # A reminder is no use after its appointment: a sender that was down does not send it late.
+    send_before = models.DateTimeField(null=True, blank=True)
     last_error = models.CharField(max_length=300, blank=True)
     provider_reference = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -75,6 +75,7 @@ def _sessions(day: datetime.date) -> int:
                     kind="session_reminder",
                     key=f"session-{session.pk}-{referral.pk}-{session.date:%Y%m%d}",
                     body=appointment_text(when=when, place=place_for(centre), phone=phone),
+                    send_before=when,
                 )
             )
     return queued
@@ -103,6 +104,7 @@ def _catch_ups(day: datetime.date) -> int:
                 kind="catch_up_reminder",
                 key=f"catch-up-reminder-{catch_up.pk}-{day:%Y%m%d}",
                 body=appointment_text(when=when, place=place_for(centre), phone=phone),
+                send_before=when,
             )
         )
     return queued
@@ -128,6 +130,7 @@ def _one_to_ones(day: datetime.date) -> int:
                 body=appointment_text(
                     when=meeting.booked_for, place=place_for(office), phone=office.phone
                 ),
+                send_before=meeting.booked_for,
             )
         )
     return queued

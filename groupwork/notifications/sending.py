@@ -103,7 +103,7 @@ def _claim_next(now: datetime.datetime) -> Message | None:
 def _send_one(
     message: Message, *, backend: Backend, now: datetime.datetime, report: SendReport
 ) -> None:
-    refusal = _refusal(message)
+    refusal = _refusal(message, now)
     if refusal:
         _give_up(message, refusal)
         report.failed += 1
@@ -129,8 +129,11 @@ def _send_one(
         report.sent += 1
 
 
-def _refusal(message: Message) -> str:
-    """Why the message must not go now: he opted out or withdrew his agreement."""
+def _refusal(message: Message, now: datetime.datetime) -> str:
+    """Why the message must not go now: its appointment has passed, or he opted out or
+    withdrew his agreement."""
+    if message.send_before is not None and now >= message.send_before:
+        return "Not sent: the appointment it was about has passed."
     if message.participant_id is None:
         return ""
     participant = message.participant

@@ -72,8 +72,14 @@ def officer_office(officer: User) -> Office | None:
     return officer.team.office if officer.team is not None else None
 
 
-def queue_for_participant(
-    *, participant: Participant, kind: str, key: str, body: str, subject: str = ""
+def queue_for_participant(  # noqa: PLR0913  (keyword-only: the message, named)
+    *,
+    participant: Participant,
+    kind: str,
+    key: str,
+    body: str,
+    subject: str = "",
+    send_before: datetime.datetime | None = None,
 ) -> list[Message]:
     """A text and or an e-mail, as far as he has agreed to them and not opted out. Queueing
     the same key again adds nothing. An e-mail's subject is "Appointment reminder" unless
@@ -97,6 +103,7 @@ def queue_for_participant(
                 "subject": (subject or "Appointment reminder") if channel == Channel.EMAIL else "",
                 "body": body,
                 "next_attempt_at": timezone.now(),
+                "send_before": send_before,
             },
         )
         if created:
@@ -150,4 +157,5 @@ def queue_catch_up_booked(*, catch_up: CatchUp) -> list[Message]:
         kind="catch_up_booked",
         key=f"catch-up-{catch_up.pk}-{catch_up.booked_for:%Y%m%d}",
         body=appointment_text(when=when, place=place_for(centre), phone=phone),
+        send_before=when,
     )

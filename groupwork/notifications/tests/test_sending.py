@@ -243,3 +243,19 @@ def test_a_message_is_not_sent_once_he_withdraws_agreement_to_that_kind(world: W
     assert working.keys == ["k:email"]
     text = Message.objects.get(channel=Channel.TEXT)
     assert text.last_error == "Not sent: he no longer agrees to text messages."
+
+
+def test_a_reminder_is_not_sent_once_its_appointment_has_passed(world: World) -> None:
+    reachable(world.worcester_man, texts=True)
+    appointment = NOW + datetime.timedelta(hours=15)
+    queue_for_participant(
+        participant=world.worcester_man, kind="t", key="k", body="x", send_before=appointment
+    )
+    working = RecordingBackend()
+    assert send_due(now=appointment + datetime.timedelta(minutes=1), backend=working) == (
+        SendReport(failed=1)
+    )
+    assert working.keys == []
+    message = Message.objects.get()
+    assert message.status == MessageStatus.FAILED
+    assert message.last_error == "Not sent: the appointment it was about has passed."
