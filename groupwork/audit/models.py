@@ -66,6 +66,12 @@ class Action(models.TextChoices):
     MESSAGE_QUEUED = "message_queued", "Queued a message"
     MESSAGE_SENT = "message_sent", "Sent a message"
     MESSAGES_VIEWED = "messages_viewed", "Read the local message outbox"
+    DASHBOARD_VIEWED = "dashboard_viewed", "Viewed a dashboard"
+    REPORT_VIEWED = "report_viewed", "Viewed a report"
+    REPORT_DOWNLOADED = "report_downloaded", "Downloaded a report"
+    SUBJECT_ACCESS_EXPORTED = "subject_access_exported", "Exported a man's data (subject access)"
+    CASE_RESTRICTED = "case_restricted", "Changed who may see a restricted case"
+    RETENTION_APPLIED = "retention_applied", "Deleted records past their retention"
 
 
 class AuditEvent(models.Model):

@@ -18,6 +18,10 @@ class Area(models.Model):
     complaint_stage_1_days = models.PositiveSmallIntegerField(default=10)
     complaint_stage_2_days = models.PositiveSmallIntegerField(default=15)
     complaint_stage_3_days = models.PositiveSmallIntegerField(default=20)
+    # Retention: a closed case's personal data is deleted this many years after it closed.
+    retention_years_after_closure = models.PositiveSmallIntegerField(default=7)
+    # The audit log is kept longer, for accountability.
+    audit_retention_years = models.PositiveSmallIntegerField(default=10)
 
     class Meta:
         ordering = ["name"]

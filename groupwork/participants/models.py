@@ -62,6 +62,18 @@ class Participant(models.Model):
     consents_to_texts = models.BooleanField(default=False)
     consents_to_email = models.BooleanField(default=False)
     opted_out_on = models.DateField(null=True, blank=True)
+    # Self-declared, optional, for equality monitoring only: blank means not given.
+    ethnicity = models.CharField(max_length=60, blank=True)
+    religion = models.CharField(max_length=60, blank=True)
+    disability = models.CharField(
+        max_length=20,
+        blank=True,
+        choices=[("yes", "Yes"), ("no", "No"), ("prefer_not_to_say", "Prefers not to say")],
+    )
+    # A restricted case is seen only by the staff named here (and counted in aggregates).
+    restricted_to = models.ManyToManyField(
+        "organisation.User", blank=True, related_name="restricted_cases"
+    )
     address = models.TextField(blank=True)
     postcode = models.CharField(max_length=10, blank=True)
     needs_reading_writing_help = models.BooleanField(default=False)
