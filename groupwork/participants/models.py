@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 
 
 class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def exclude_restricted_from(self, user: User) -> ParticipantQuerySet:
+        """Leave out restricted cases that do not name this member of staff."""
+        named = Participant.restricted_to.through.objects.filter(participant_id=OuterRef("pk"))
+        return self.filter(~Exists(named) | Exists(named.filter(user_id=user.pk)))
+
     def visible_to(self, user: User) -> ParticipantQuerySet:
         """The men this member of staff may see: never outside their area, then by role."""
         from groupwork.groups.models import Membership  # noqa: PLC0415  (apps import each other)
@@ -22,7 +27,7 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
 
         if not user.is_authenticated or user.area_id is None:
             return self.none()
-        in_area = self.filter(area_id=user.area_id)
+        in_area = self.filter(area_id=user.area_id).exclude_restricted_from(user)
         if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
             return in_area
         if user.role == Role.OFFENDER_MANAGER:
