@@ -21,15 +21,12 @@ def test_a_restricted_case_is_hidden_from_everyone_it_does_not_name(world: World
 def test_a_restricted_case_is_left_out_of_the_caseload_and_search(world: World) -> None:
     man = world.worcester_man
     man.restricted_to.add(world.users["pm.westmercia"])
+    link = f"/participants/{man.pk}/"
     officer = client_for(world, "om.worcester")
-    assert man.last_name not in officer.get("/participants/").content.decode()
-    assert man.last_name not in officer.get(f"/participants/?q={man.last_name}").content.decode()
-    assert (
-        man.last_name
-        in client_for(world, "pm.westmercia")
-        .get(f"/participants/?q={man.last_name}")
-        .content.decode()
-    )
+    assert link not in officer.get("/participants/").content.decode()
+    assert link not in officer.get(f"/participants/?q={man.last_name}").content.decode()
+    named = client_for(world, "pm.westmercia")
+    assert link in named.get(f"/participants/?q={man.last_name}").content.decode()
 
 
 def test_an_unrestricted_case_is_unchanged(world: World) -> None:
