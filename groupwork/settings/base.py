@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "groupwork.tasks",
     "groupwork.casework",
     "groupwork.notifications",
+    "groupwork.reports",
+    "groupwork.dashboards",
 ]
 
 MIDDLEWARE = [
