@@ -30,6 +30,7 @@ from groupwork.core.access import COMPLAINT_READERS
 from groupwork.core.working_days import add_working_days
 from groupwork.groups.planning import area_closures
 from groupwork.letters.complaints import STAGE_RELATIONS, complaint_response_pdf
+from groupwork.letters.enforcement import NoOfficeError
 from groupwork.letters.models import Letter, LetterKind
 from groupwork.notifications.services import queue_for_staff
 from groupwork.organisation.models import Area, Role, User
@@ -245,6 +246,13 @@ def _choose_handler(
 # Services
 
 
+def earlier_handler_ids(complaint: Complaint) -> set[int]:
+    """Who handled a stage already: a stage is a fresh look, never the same person again."""
+    return set(
+        ComplaintStage.objects.filter(complaint=complaint).values_list("handler_id", flat=True)
+    )
+
+
 def complaint_stage_key(stage: ComplaintStage) -> str:
     """The key of the tasks raised about this stage."""
     return f"complaint-stage-{stage.pk}"
@@ -430,6 +438,8 @@ def answer_stage(
         _check_current(locked)
         if locked.responded_on is not None:
             raise ValidationError("This stage is already answered.")
+        if locked.number == LAST_STAGE and acting_user.pk != locked.handler_id:
+            raise PermissionDenied  # the Chief Officer's final answer is theirs alone to give
         _check_date(
             responded_on,
             what="date of the answer",
@@ -466,7 +476,13 @@ def answer_stage(
 
 def _write_letter(*, acting_user: User, stage: ComplaintStage, today: datetime.date) -> Letter:
     """The answer to him, kept as written. Call inside the transaction, relations loaded."""
-    pdf = complaint_response_pdf(stage, today=today)
+    try:
+        pdf = complaint_response_pdf(stage, today=today, signed_by=acting_user)
+    except NoOfficeError as missing:
+        raise ValidationError(
+            "The letter needs an office to send it from: ask an administrator to set "
+            "his officer's office."
+        ) from missing
     referral = stage.complaint.referral
     letter = Letter.objects.create(
         referral=referral, kind=LetterKind.COMPLAINT_RESPONSE, pdf=pdf, created_by=acting_user
@@ -524,7 +540,13 @@ def escalate_complaint(
             today=today,
         )
         number = current.number + 1
-        chosen = _choose_handler(locked.referral, number, _named_ids(locked), handler)
+        earlier = earlier_handler_ids(locked)
+        if handler is not None and handler.pk in earlier:
+            raise ValidationError(
+                f"{handler.get_full_name() or handler.username} handled an earlier stage, so "
+                "cannot look at their own answer again. Choose someone else."
+            )
+        chosen = _choose_handler(locked.referral, number, _named_ids(locked) | earlier, handler)
         stage = _open_stage(complaint=locked, number=number, handler=chosen, opened_on=opened_on)
         record_event(
             acting_user=acting_user,

@@ -221,7 +221,9 @@ def men_shown(incident: Incident, user: User) -> tuple[list[Referral], int]:
     return shown, len(everyone) - len(shown)
 
 
-def audit_read(user: User, subject: Incident, participants: Sequence[Participant]) -> None:
+def audit_read(
+    user: User, subject: Incident | Session, participants: Sequence[Participant]
+) -> None:
     """One entry per man the page shows, written in one query."""
     AuditEvent.objects.bulk_create(
         [

@@ -12,7 +12,7 @@ reason opens an enforcement item, as a missed session does.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -95,11 +95,18 @@ class DueOneToOne:
     due_on: datetime.date
 
 
-def due_date(occasion: Mapping[str, Any], days: Sequence[GroupDay]) -> datetime.date | None:
+def due_date(
+    occasion: Mapping[str, Any],
+    days: Sequence[GroupDay],
+    modules_needed: Collection[str] = (),
+) -> datetime.date | None:
     """When one of the definition's one-to-ones falls due, or None while his timetable does
-    not say yet (no sessions at all, or none of the module it follows)."""
+    not say yet (no sessions at all, or none of the module it follows). The midpoint and the
+    end of the programme wait until his timetable holds every module his pathway needs: a
+    man has one group at a time, so his Induction group alone is not his whole programme."""
     if not days:
         return None
+    whole = set(modules_needed) <= {d.module for d in days}
     first = min(d.day for d in days)
     last = max(d.day for d in days)
     when = occasion["when"]
@@ -109,14 +116,16 @@ def due_date(occasion: Mapping[str, Any], days: Sequence[GroupDay]) -> datetime.
         of_module = [d.day for d in days if d.module == occasion.get("module")]
         return max(of_module) + GAP if of_module else None
     if when == "midpoint":
-        return first + datetime.timedelta(days=(last - first).days // 2)
+        return first + datetime.timedelta(days=(last - first).days // 2) if whole else None
     if when == "end_of_programme":
-        return last + GAP
+        return last + GAP if whole else None
     raise ValueError(f"Unknown one-to-one timing: {when}")
 
 
 def due_dates(
-    occasions: Iterable[Mapping[str, Any]], days: Iterable[GroupDay]
+    occasions: Iterable[Mapping[str, Any]],
+    days: Iterable[GroupDay],
+    modules_needed: Collection[str] = (),
 ) -> list[DueOneToOne]:
     """Each one-to-one of the definition whose due date his timetable gives, in the
     definition's order: before = a week before his first session; after a module = a week
@@ -125,7 +134,7 @@ def due_dates(
     timetable = list(days)
     found = []
     for occasion in occasions:
-        due_on = due_date(occasion, timetable)
+        due_on = due_date(occasion, timetable, modules_needed)
         if due_on is not None:
             found.append(
                 DueOneToOne(
@@ -179,6 +188,16 @@ def _in_place(place: Membership, number: int, day: datetime.date) -> bool:
 # Planning
 
 
+def modules_of_pathway(definition: ProgrammeDefinition, referral: Referral) -> set[str]:
+    """The modules his pathway needs; none is required while it is undecided (the dates
+    then follow the places he has)."""
+    try:
+        pathway = definition.pathway(referral.pathway)
+    except KeyError:
+        return set()
+    return {part.module for part in pathway.modules}
+
+
 def plan_one_to_ones(*, acting_user: User | None, referral: Referral) -> list[OneToOne]:
     """Add the one-to-ones his timetable now gives dates for, and move the due date of those
     not booked yet when his timetable changed. Returns the meetings added or moved; nothing
@@ -191,7 +210,9 @@ def plan_one_to_ones(*, acting_user: User | None, referral: Referral) -> list[On
             .get(pk=referral.pk)
         )
         definition, days = his_timetable(locked)
-        planned = due_dates(definition.raw.get("one_to_ones", []), days)
+        planned = due_dates(
+            definition.raw.get("one_to_ones", []), days, modules_of_pathway(definition, locked)
+        )
         existing = {
             one.code: one for one in OneToOne.objects.select_for_update().filter(referral=locked)
         }

@@ -156,7 +156,9 @@ def complaint_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
         escalate = EscalateForm(
             data if action == "escalate" else None,
             handlers=eligible_handlers(
-                complaint.referral, current.number + 1, named_ids=[p.pk for p in named]
+                complaint.referral,
+                current.number + 1,
+                named_ids=[p.pk for p in named] + [stage.handler_id for stage in stages],
             ),
             number=current.number + 1,
         )

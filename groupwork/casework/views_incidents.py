@@ -67,6 +67,7 @@ def incident_create(request: HttpRequest, group_id: int, session_id: int) -> Htt
         else:
             messages.success(request, "The incident is recorded. The managers have been told.")
             return redirect("incident", incident_id=incident.pk)
+    audit_read(user, session, [referral.participant for referral in men])  # the form names them
     return render(
         request,
         "casework/incident_create.html",

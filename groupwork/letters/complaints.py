@@ -111,12 +111,16 @@ def letter_office(officer: User, handler: User) -> Office:
         return sending_office(handler)
 
 
-def complaint_response_for(stage: ComplaintStage, *, today: datetime.date) -> dict[str, Any]:
+def complaint_response_for(
+    stage: ComplaintStage, *, today: datetime.date, signed_by: User | None = None
+) -> dict[str, Any]:
     """Everything the answer to one stage needs, from the stage as given (answered, with its
-    complaint's referral, participant, area, officer and handler and their offices loaded)."""
+    complaint's referral, participant, area, officer and handler and their offices loaded).
+    Signed by whoever answered (`signed_by`), the stage's handler when not given."""
     referral = stage.complaint.referral
     man = referral.participant
     handler = stage.handler
+    signer = signed_by or handler
     return complaint_response_context(
         man_name=man.full_name,
         man_address="\n".join([man.address, man.postcode]),
@@ -126,8 +130,8 @@ def complaint_response_for(stage: ComplaintStage, *, today: datetime.date) -> di
         received_on=stage.complaint.received_on,
         office=letter_office(referral.responsible_officer, handler),
         area=man.area,
-        signed_by=handler.get_full_name() or handler.username,
-        signed_as=SIGNED_AS.get(handler.role, ""),
+        signed_by=signer.get_full_name() or signer.username,
+        signed_as=SIGNED_AS.get(signer.role, ""),
         today=today,
     )
 
@@ -137,5 +141,9 @@ def load_stage(stage_id: int) -> ComplaintStage:
     return ComplaintStage.objects.select_related(*STAGE_RELATIONS).get(pk=stage_id)
 
 
-def complaint_response_pdf(stage: ComplaintStage, *, today: datetime.date) -> bytes:
-    return render_letter(TEMPLATE, complaint_response_for(stage, today=today)).pdf
+def complaint_response_pdf(
+    stage: ComplaintStage, *, today: datetime.date, signed_by: User | None = None
+) -> bytes:
+    return render_letter(
+        TEMPLATE, complaint_response_for(stage, today=today, signed_by=signed_by)
+    ).pdf

@@ -13,7 +13,10 @@ from typing import Any, Protocol
 from django.conf import settings
 from notifications_python_client.errors import HTTPError
 from notifications_python_client.notifications import NotificationsAPIClient
-from requests.exceptions import ReadTimeout  # the HTTP library the Notify client uses
+from requests.exceptions import (  # the HTTP library the Notify client uses
+    ConnectionError as RequestsConnectionError,
+)
+from requests.exceptions import ConnectTimeout, ReadTimeout
 
 from groupwork.notifications.models import Channel, Message
 
@@ -81,9 +84,14 @@ class NotifyBackend:
 
 
 def _timed_out_waiting_for_answer(error: HTTPError) -> bool:
-    """The request went out but no answer came back: Notify may have taken the message. A
-    connection that could not be made is safe to retry."""
-    return isinstance(error.__cause__, ReadTimeout)
+    """The request may have gone out but no answer came back: Notify may have taken the
+    message. Only a connection that could not be made at all is safe to retry."""
+    cause = error.__cause__
+    if isinstance(cause, ConnectTimeout):
+        return False
+    if isinstance(cause, RequestsConnectionError):
+        return "NewConnectionError" not in repr(cause) and "NameResolutionError" not in repr(cause)
+    return isinstance(cause, ReadTimeout)
 
 
 def get_backend() -> Backend:

@@ -27,6 +27,10 @@ GIVES_AWAY = re.compile(
     r"probation|offend|offence|sex|programme|groupwork|c-?sogp|prison|court|justice|police",
     re.IGNORECASE,
 )
+# Narrower for address lines, where "Court" is often a street and "sex" part of Essex.
+GIVES_AWAY_IN_ADDRESS = re.compile(
+    r"\bprobation\b|offend|\bprogrammes?\b|groupwork|\bprison\b|\bjustice\b", re.IGNORECASE
+)
 
 
 def appointment_text(*, when: datetime.datetime, place: str, phone: str) -> str:
@@ -40,7 +44,7 @@ def appointment_text(*, when: datetime.datetime, place: str, phone: str) -> str:
 
 def note_due_text(*, due: datetime.date, phone: str) -> str:
     return (
-        f"Reminder: please get your doctor's note to your officer by {due:%A %-d %B}. "
+        f"Reminder: please get your doctor's note to us by {due:%A %-d %B}. "
         f"Questions? Call {phone}."
     )
 
@@ -54,7 +58,11 @@ def place_for(office: Office) -> str:
     """Where to come, in words safe for his phone: the building's name unless it gives the
     service away, then its address on one line, then its town if the address leaves it out."""
     parts = [] if GIVES_AWAY.search(office.name) else [office.name]
-    parts += [line.strip(" ,") for line in office.address.splitlines() if line.strip(" ,")]
+    parts += [
+        line.strip(" ,")
+        for line in office.address.splitlines()
+        if line.strip(" ,") and not GIVES_AWAY_IN_ADDRESS.search(line)
+    ]
     if not any(office.town.lower() in part.lower() for part in parts):
         parts.append(office.town)
     return ", ".join(parts)

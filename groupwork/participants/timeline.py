@@ -35,7 +35,7 @@ from groupwork.casework.models import (
     Incident,
     OneToOne,
 )
-from groupwork.core.access import COMPLAINT_READERS
+from groupwork.core.access import COMPLAINT_READERS, ENFORCEMENT_READERS
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Group, Membership, Session
 from groupwork.letters.models import Letter, LetterKind
@@ -493,7 +493,8 @@ def load_timeline(  # noqa: C901, PLR0912  (one plain branch per source)
         facts.catch_ups = list(
             CatchUp.objects.filter(**mine).select_related("missed_session__group")
         )
-    if EventKind.ENFORCEMENT in kinds:
+    # Enforcement (warnings, breach, recall) is for staff who may read it, never facilitators.
+    if EventKind.ENFORCEMENT in kinds and viewer.role in ENFORCEMENT_READERS:
         facts.enforcement_items = list(EnforcementItem.objects.filter(**mine))
     if EventKind.ONE_TO_ONE in kinds:
         facts.one_to_ones = list(OneToOne.objects.filter(**mine))

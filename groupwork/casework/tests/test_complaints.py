@@ -30,6 +30,7 @@ from groupwork.casework.complaints import (
 from groupwork.casework.models import Complaint, ComplaintOutcome, ComplaintStage
 from groupwork.core.tests.world import World, client_for
 from groupwork.core.working_days import is_working_day
+from groupwork.letters.complaints import complaint_response_for, load_stage
 from groupwork.letters.models import Letter, LetterKind
 from groupwork.notifications.models import Message
 from groupwork.organisation.models import ClosureDay, Role, User
@@ -766,3 +767,48 @@ def test_the_letter_is_kept_for_the_man(world: World) -> None:
     letter = Letter.objects.get(kind=LetterKind.COMPLAINT_RESPONSE)
     assert letter.created_by == world.users["om.worcester"]
     assert world.worcester_complaint.stages.get().letter == letter
+
+
+def test_stage_2_never_goes_back_to_who_answered_stage_1(world: World) -> None:
+    complaint = new_complaint(world, named=("om.worcester",))  # so spo.worcester has stage 1
+    assert stage(complaint, 1).handler == world.users["spo.worcester"]
+    other_manager = UserFactory.create(role=Role.MANAGER, area=world.area, first_name="Zed")
+    answer(world, stage(complaint, 1), "spo.worcester")
+    with pytest.raises(ValidationError, match="handled an earlier stage"):
+        escalate_complaint(
+            acting_user=world.users["spo.worcester"],
+            complaint=complaint,
+            opened_on=TODAY,
+            handler=world.users["spo.worcester"],
+        )
+    second = escalate_complaint(
+        acting_user=world.users["spo.worcester"], complaint=complaint, opened_on=TODAY
+    )
+    assert second.handler == other_manager
+
+
+def test_only_the_chief_officer_gives_the_final_answer_and_signs_it(world: World) -> None:
+    complaint = new_complaint(world)
+    answer(world, stage(complaint, 1), "pm.westmercia")  # an overseer may answer stage 1
+    letter_facts = stage(complaint, 1)
+    assert letter_facts.letter is not None
+    second = escalate_complaint(
+        acting_user=world.users["pm.westmercia"], complaint=complaint, opened_on=TODAY
+    )
+    answer(world, second, "spo.worcester")
+    third = escalate_complaint(
+        acting_user=world.users["pm.westmercia"], complaint=complaint, opened_on=TODAY
+    )
+    with pytest.raises(PermissionDenied):
+        answer(world, third, "pm.westmercia")
+    answer(world, third, "chief.westmercia")
+
+
+def test_the_answer_letter_is_signed_by_who_answered(world: World) -> None:
+    complaint = new_complaint(world)
+    first = stage(complaint, 1)
+    assert first.handler == world.users["om.worcester"]
+    answered = answer(world, first, "pm.westmercia")
+    loaded = load_stage(answered.pk)
+    facts = complaint_response_for(loaded, today=TODAY, signed_by=world.users["pm.westmercia"])
+    assert world.users["pm.westmercia"].get_full_name() in str(facts)

@@ -735,3 +735,26 @@ def test_a_man_without_a_place_is_not_planned(world: World) -> None:
     assert not OneToOne.objects.filter(referral=world.former_referral).exists()
     assert not OneToOne.objects.filter(referral=world.telford_referral).exists()  # no sessions
     assert OneToOne.objects.count() == before + 3
+
+
+def test_the_midpoint_and_the_end_wait_for_every_module_of_his_pathway(world: World) -> None:
+    referral = man_with_a_timetable(world)
+    referral.pathway = "medium"  # induction, longer-term and relapse prevention
+    referral.save()
+    plan_one_to_ones(acting_user=world.users["om.worcester"], referral=referral)
+    planned = set(OneToOne.objects.filter(referral=referral).values_list("code", flat=True))
+    assert planned == {"before", "after-induction"}
+
+
+def test_the_pure_rule_leaves_the_end_open_until_the_timetable_is_whole() -> None:
+    induction_only = [GroupDay(day("2027-01-11"), "induction")]
+    needed = {"induction", "relapse-prevention"}
+    codes = [p.code for p in due_dates(OCCASIONS, induction_only, needed)]
+    assert codes == ["before", "after-induction"]
+    whole = [*induction_only, GroupDay(day("2027-04-05"), "relapse-prevention")]
+    assert [p.code for p in due_dates(OCCASIONS, whole, needed)] == [
+        "before",
+        "after-induction",
+        "midpoint",
+        "after",
+    ]

@@ -13,6 +13,7 @@ import pytest
 from django.test import override_settings
 from notifications_python_client.errors import HTTPError
 from requests import Response
+from requests.exceptions import ConnectionError as RequestsConnectionError
 from requests.exceptions import ConnectTimeout, ReadTimeout
 
 from groupwork.notifications.backends import (
@@ -104,6 +105,13 @@ def http_error(status: int | None = None, cause: Exception | None = None) -> HTT
         (http_error(429), HTTPError),  # too many requests: try later
         (http_error(500), HTTPError),
         (http_error(cause=ConnectTimeout()), HTTPError),  # never reached Notify: try later
+        # The connection dropped after the request went out: Notify may have it.
+        (http_error(cause=RequestsConnectionError("Connection aborted.")), DeliveryUnknown),
+        # No connection could be made at all: safe to try again.
+        (
+            http_error(cause=RequestsConnectionError("NewConnectionError: refused")),
+            HTTPError,
+        ),
     ],
 )
 def test_notify_errors_are_sorted_for_the_sender(

@@ -129,8 +129,8 @@ def test_a_doctors_note_due_tomorrow_is_reminded_with_his_officers_number(
     queue_reminders(today=TODAY)
     texts = texts_to(world, "sick_note_due")
     assert texts == {
-        world.worcester_man.case_reference: "Reminder: please get your doctor's note to your "
-        "officer by Monday 14 December. Questions? Call 01905 000111."
+        world.worcester_man.case_reference: "Reminder: please get your doctor's note to "
+        "us by Monday 14 December. Questions? Call 01905 000111."
     }
     assert Message.objects.get(kind="sick_note_due", channel=Channel.EMAIL).subject == "Reminder"
 

@@ -137,3 +137,12 @@ def test_no_message_the_project_queues_gives_the_programme_away(world: World) ->
         assert giveaways(f"{message.subject} {message.body}") == [], message.body
     assert "Shrewsbury Sex" not in " ".join(m.body for m in messages)
     assert any("1 Bridge Street, Worcester" in m.body for m in messages)
+
+
+def test_an_address_line_that_names_the_service_is_left_out() -> None:
+    office = Office(
+        name="Stourbank House",
+        town="Kidderminster",
+        address="National Probation Service\n90 Mill Street",
+    )
+    assert place_for(office) == "Stourbank House, 90 Mill Street, Kidderminster"
