@@ -1,4 +1,4 @@
-"""The home redirect and the health check."""
+"""The home redirect (to the dashboard) and the health check."""
 
 from typing import cast
 
@@ -15,9 +15,10 @@ from groupwork.organisation.models import Role, User
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
+    # A system administrator has no area and no cases, so no dashboard.
     if user.role == Role.SYSTEM_ADMIN:
         return redirect("audit-log")
-    return redirect("caseload")
+    return redirect("dashboard")
 
 
 @public

@@ -165,6 +165,7 @@ def test_risk_questionnaire_pathway_and_keep_apart(
 ) -> None:
     man = world.worcester_man
     sign_in("om.worcester")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseload").click()
     page.get_by_role("link", name=f"{man.last_name}, {man.first_name}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(man.full_name)
     expect(assessment_row(page, "Risk Matrix 2000/S")).to_contain_text("Not scored yet")

@@ -26,12 +26,12 @@ def test_audit_log_lists_events_and_filters_by_action(
     sign_in: SignIn,
     assert_accessible: AssertAccessible,
 ) -> None:
-    sign_in("chief.westmercia")  # signing in, and landing on the caseload, are both logged
+    sign_in("chief.westmercia")  # signing in, and landing on the dashboard, are both logged
     page.get_by_role("navigation", name="Menu").get_by_role("link", name="Audit log").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
     rows = event_rows(page)
     expect(rows.filter(has_text="Signed in")).to_have_count(1)
-    expect(rows.filter(has_text="Viewed a caseload")).to_have_count(1)
+    expect(rows.filter(has_text="Viewed a dashboard")).to_have_count(1)
     expect(rows.first).to_contain_text("chief.westmercia")
     assert_accessible(page)
 

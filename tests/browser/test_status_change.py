@@ -27,6 +27,7 @@ def test_status_change_needs_a_choice_then_shows_in_the_history(
     # He may complete only with his pathway's content covered.
     cover_pathway(world.worcester_referral, recorded_by=world.users["fac.worcester"])
     sign_in("om.worcester")
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
     assert_accessible(page)
 

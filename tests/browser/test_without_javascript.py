@@ -39,6 +39,7 @@ def test_referral_made_without_javascript(
     sign_in("om.worcester")
     # The inline script in base.html adds js-enabled to <body> when scripts run; they must not.
     expect(page.locator("body")).not_to_have_class(re.compile(r"\bjs-enabled\b"))
+    page.get_by_role("navigation", name="Menu").get_by_role("link", name="Caseload").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Your caseload")
     assert_accessible(page)
 

@@ -25,11 +25,11 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
-def test_signing_in_lands_on_the_caseload_and_is_audited(world: World) -> None:
+def test_signing_in_lands_on_the_dashboard_and_is_audited(world: World) -> None:
     client = Client()
     response = sign_in(client, "om.worcester")
     assert response.status_code == 302
-    assert client.get(response["Location"])["Location"] == "/participants/"
+    assert client.get(response["Location"])["Location"] == "/dashboard/"
     assert AuditEvent.objects.filter(
         action=Action.SIGNED_IN, actor=world.users["om.worcester"]
     ).exists()

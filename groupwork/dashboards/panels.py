@@ -1,0 +1,494 @@
+"""What each role's dashboard shows, gathered in a fixed number of queries per role.
+
+A dashboard's lists are short (the first few, most urgent first) with the full count beside
+them, and link to the pages where the work is done. Lists name only men the user may see
+(`Referral.objects.visible_to`, so restricted cases are left out); area-wide figures (the
+waiting list, places, the chief officer's measures) are counts over the whole area, so
+restricted cases count there too.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    IntegerField,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from groupwork.allocation.forecast import Forecast
+from groupwork.allocation.services import WAITING, caseload_forecasts
+from groupwork.attendance.models import (
+    PRESENT_OUTCOMES,
+    Absence,
+    Attendance,
+    CatchUp,
+    CatchUpStatus,
+    Outcome,
+)
+from groupwork.attendance.views_absences import task_url
+from groupwork.casework.complaints import current_stages
+from groupwork.casework.models import Incident, OneToOne, OneToOneStatus
+from groupwork.enforcement.models import EnforcementItem
+from groupwork.groups.models import Group, Membership, Session, SessionFacilitator, SessionStatus
+from groupwork.organisation.models import Office, Role, User
+from groupwork.referrals.models import Referral, StatusChange
+from groupwork.referrals.status_machine import COMPLETED_STATUS
+from groupwork.tasks.models import Task
+
+Row = TypeVar("Row")
+AnyModel = TypeVar("AnyModel", bound=Model)
+
+# How many rows a dashboard list shows; the count says how many more there are.
+SHORT_LIST = 5
+ONE_TO_ONES_AHEAD = datetime.timedelta(days=14)
+UNTAKEN_REGISTERS_BEHIND = datetime.timedelta(days=14)
+GROUPS_STARTING_AHEAD = datetime.timedelta(weeks=8)
+FACILITATOR_LOAD_AHEAD = datetime.timedelta(weeks=4)
+COMPLAINTS_DUE_SOON = datetime.timedelta(days=7)
+# Men whose forecast is looked at: those with a place. The waiting list is the programme
+# manager's, and every waiting man is "at risk" until a group has a place for him.
+PLACED_STATUSES = ("allocated", "on_programme")
+
+
+@dataclass(frozen=True)
+class ShortList(Generic[Row]):
+    count: int
+    rows: list[Row]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.rows)
+
+
+def short_list(queryset: QuerySet[AnyModel]) -> ShortList[AnyModel]:
+    """The count and the first rows: always two queries, however many rows there are."""
+    return ShortList(count=queryset.count(), rows=list(queryset[:SHORT_LIST]))
+
+
+# The offender manager's (and their manager's) dashboard
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    referral: Referral
+    forecast: Forecast
+
+
+@dataclass(frozen=True)
+class OfficerDashboard:
+    for_team: bool
+    tasks: ShortList[tuple[Task, str]]  # each with the page where it is done
+    absences: ShortList[Absence]
+    sick_notes_overdue: int
+    enforcement: ShortList[EnforcementItem]
+    enforcement_overdue: int
+    one_to_ones: ShortList[OneToOne]
+    catch_ups: ShortList[CatchUp]
+    at_risk: ShortList[AtRisk]
+
+
+def officer_dashboard(user: User, today: datetime.date) -> OfficerDashboard:
+    men = Referral.objects.visible_to(user)
+    absences = (
+        Absence.objects.pending()
+        .filter(referral__in=men)
+        .select_related("session__group", "referral__participant")
+        .order_by(F("evidence_due").asc(nulls_last=True), "session__date", "pk")
+    )
+    absence_counts = absences.aggregate(
+        total=Count("pk"),
+        notes_overdue=Count(
+            "pk", filter=Q(evidence_due__lt=today, evidence_received_on__isnull=True)
+        ),
+    )
+    # Ordered by the day to act by, the overdue come first.
+    enforcement = (
+        EnforcementItem.objects.open()
+        .filter(referral__in=men)
+        .select_related("referral__participant")
+        .order_by("must_act_by", "pk")
+    )
+    enforcement_counts = enforcement.aggregate(
+        total=Count("pk"), overdue=Count("pk", filter=Q(must_act_by__lt=today))
+    )
+    one_to_ones = (
+        OneToOne.objects.filter(referral__in=men, due_on__lte=today + ONE_TO_ONES_AHEAD)
+        .exclude(status=OneToOneStatus.HELD)
+        .select_related("referral__participant")
+        .order_by("due_on", "pk")
+    )
+    catch_ups = (
+        CatchUp.objects.outstanding()
+        .filter(referral__in=men)
+        .select_related("missed_session__group", "referral__participant")
+        .order_by("missed_session__date", "pk")
+    )
+    tasks = Task.objects.open().filter(assigned_to=user).select_related("referral__participant")
+    return OfficerDashboard(
+        for_team=user.role == Role.MANAGER,
+        tasks=_with_pages(short_list(tasks)),
+        absences=ShortList(absence_counts["total"], list(absences[:SHORT_LIST])),
+        sick_notes_overdue=absence_counts["notes_overdue"],
+        enforcement=ShortList(enforcement_counts["total"], list(enforcement[:SHORT_LIST])),
+        enforcement_overdue=enforcement_counts["overdue"],
+        one_to_ones=short_list(one_to_ones),
+        catch_ups=short_list(catch_ups),
+        at_risk=men_at_risk(men, user.area_id),
+    )
+
+
+def _with_pages(tasks: ShortList[Task]) -> ShortList[tuple[Task, str]]:
+    return ShortList(tasks.count, [(task, task_url(task)) for task in tasks.rows])
+
+
+def men_at_risk(men: QuerySet[Referral], area_id: int | None) -> ShortList[AtRisk]:
+    """Placed men who would finish after, or within weeks of, the end of their sentence: the
+    caseload's forecast (allocation.services.caseload_forecasts), three or four queries
+    whatever the number of men, soonest sentence end first."""
+    placed = list(
+        men.filter(status_id__in=PLACED_STATUSES)
+        .select_related("participant", "programme", "responsible_officer")
+        .prefetch_related("participant__centres")
+    )
+    forecasts = caseload_forecasts(placed, area_id)
+    at_risk = sorted(
+        (
+            AtRisk(referral, forecasts[referral.pk])
+            for referral in placed
+            if referral.pk in forecasts and forecasts[referral.pk].at_risk
+        ),
+        key=lambda row: (row.referral.sentence_end, row.referral.participant.last_name),
+    )
+    return ShortList(count=len(at_risk), rows=at_risk[:SHORT_LIST])
+
+
+# The facilitator's dashboard
+
+
+@dataclass(frozen=True)
+class FacilitatorDashboard:
+    today: list[Session]
+    this_week: list[Session]
+    week_starts: datetime.date
+    week_ends: datetime.date
+    untaken_registers: ShortList[Session]
+    catch_ups: ShortList[CatchUp]
+    open_tasks: int
+
+
+def facilitator_dashboard(user: User, today: datetime.date) -> FacilitatorDashboard:
+    groups = Group.objects.visible_to(user)
+    monday = today - datetime.timedelta(days=today.weekday())
+    sunday = monday + datetime.timedelta(days=6)
+    week = list(
+        Session.objects.filter(
+            group__in=groups, status=SessionStatus.SCHEDULED, date__range=(monday, sunday)
+        )
+        .select_related("group__centre", "room")
+        .order_by("date", "starts", "pk")
+    )
+    untaken = (
+        Session.objects.filter(
+            group__in=groups,
+            status=SessionStatus.SCHEDULED,
+            register_taken_at__isnull=True,
+            date__range=(today - UNTAKEN_REGISTERS_BEHIND, today - datetime.timedelta(days=1)),
+        )
+        .select_related("group")
+        .order_by("date", "starts", "pk")
+    )
+    # Outstanding catch-ups of the men in their groups, those booked with them first.
+    catch_ups = (
+        CatchUp.objects.outstanding()
+        .filter(referral__in=Referral.objects.visible_to(user))
+        .select_related("missed_session__group", "referral__participant")
+        .annotate(
+            booked_with_them=Case(
+                When(status=CatchUpStatus.BOOKED, facilitator_id=user.pk, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("-booked_with_them", F("booked_for").asc(nulls_last=True), "pk")
+    )
+    return FacilitatorDashboard(
+        today=[session for session in week if session.date == today],
+        this_week=week,
+        week_starts=monday,
+        week_ends=sunday,
+        untaken_registers=short_list(untaken),
+        catch_ups=short_list(catch_ups),
+        open_tasks=Task.objects.open().filter(assigned_to=user).count(),
+    )
+
+
+# The programme manager's dashboard
+
+
+@dataclass(frozen=True)
+class CentrePlaces:
+    centre: Office
+    groups: int
+    members: int
+    places_free: int
+
+
+@dataclass(frozen=True)
+class FacilitatorLoad:
+    facilitator: User
+    sessions: int
+
+
+@dataclass(frozen=True)
+class ProgrammeManagerDashboard:
+    awaiting_assessment: int
+    waiting: int
+    groups_starting: list[Group]
+    places: list[CentrePlaces]
+    load: list[FacilitatorLoad]
+    load_until: datetime.date
+    open_tasks: int
+
+
+def members(group: Group) -> int:
+    """The current members annotated on the group by the queries below."""
+    return int(getattr(group, "members", 0))
+
+
+def _with_members(groups: QuerySet[Group]) -> QuerySet[Group]:
+    return groups.select_related("version", "centre").annotate(
+        members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
+    )
+
+
+def programme_manager_dashboard(user: User, today: datetime.date) -> ProgrammeManagerDashboard:
+    area_id = user.area_pk
+    in_area = Referral.objects.filter(participant__area_id=area_id)
+    waiting = in_area.aggregate(
+        awaiting_assessment=Count("pk", filter=Q(status_id="awaiting_assessment")),
+        waiting=Count("pk", filter=Q(status_id=WAITING)),
+    )
+    groups = Group.objects.filter(area_id=area_id)
+    starting = list(
+        _with_members(
+            groups.filter(start_date__range=(today, today + GROUPS_STARTING_AHEAD))
+        ).order_by("start_date", "name")
+    )
+    return ProgrammeManagerDashboard(
+        awaiting_assessment=waiting["awaiting_assessment"],
+        waiting=waiting["waiting"],
+        groups_starting=starting,
+        places=places_per_centre(groups, today),
+        load=facilitator_load(area_id, today),
+        load_until=today + FACILITATOR_LOAD_AHEAD - datetime.timedelta(days=1),
+        open_tasks=Task.objects.open().filter(assigned_to=user).count(),
+    )
+
+
+def places_per_centre(groups: QuerySet[Group], today: datetime.date) -> list[CentrePlaces]:
+    """For each centre, the groups not finished (not started yet, or with a session still to
+    come): the places their definitions allow less the men in them now."""
+    sessions_to_come = Session.objects.filter(
+        group=OuterRef("pk"), status=SessionStatus.SCHEDULED, date__gte=today
+    )
+    running = _with_members(groups.filter(Q(start_date__gte=today) | Exists(sessions_to_come)))
+    by_centre: dict[int, list[Group]] = defaultdict(list)
+    centres: dict[int, Office] = {}
+    for group in running:
+        by_centre[group.centre_id].append(group)
+        centres[group.centre_id] = group.centre
+    return sorted(
+        (
+            CentrePlaces(
+                centre=centres[centre_id],
+                groups=len(its_groups),
+                members=sum(members(group) for group in its_groups),
+                places_free=sum(
+                    max(group.definition.group_size_maximum - members(group), 0)
+                    for group in its_groups
+                ),
+            )
+            for centre_id, its_groups in by_centre.items()
+        ),
+        key=lambda row: row.centre.name,
+    )
+
+
+def facilitator_load(area_id: int, today: datetime.date) -> list[FacilitatorLoad]:
+    """Each facilitator of the area and the sessions they are down for in the next four
+    weeks (cover included), busiest first: one query."""
+    seats = (
+        SessionFacilitator.objects.filter(
+            facilitator=OuterRef("pk"),
+            session__status=SessionStatus.SCHEDULED,
+            session__date__range=(today, today + FACILITATOR_LOAD_AHEAD - datetime.timedelta(1)),
+        )
+        .order_by()
+        .values("facilitator")
+        .annotate(sessions=Count("pk"))
+        .values("sessions")
+    )
+    facilitators = (
+        User.objects.filter(area_id=area_id, role=Role.FACILITATOR, is_active=True)
+        .annotate(seats=Coalesce(Subquery(seats, output_field=IntegerField()), Value(0)))
+        .order_by("-seats", "last_name", "first_name")
+    )
+    return [FacilitatorLoad(user, int(getattr(user, "seats", 0))) for user in facilitators]
+
+
+# The chief officer's dashboard
+
+
+@dataclass(frozen=True)
+class Headlines:
+    since: datetime.date
+    until: datetime.date
+    referrals: int
+    starts: int
+    completions: int
+    sessions_marked: int
+    sessions_attended: int
+    incidents: int
+
+    @property
+    def completion_rate(self) -> int | None:
+        """Completions as a share of starts in the same months, as the national figures are
+        given (so it can pass 100% while fewer men start than finish)."""
+        return _percent(self.completions, self.starts)
+
+    @property
+    def attendance_rate(self) -> int | None:
+        return _percent(self.sessions_attended, self.sessions_marked)
+
+
+@dataclass(frozen=True)
+class ComplaintDeadlines:
+    overdue: int
+    due_soon: int
+    later: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon + self.later
+
+
+@dataclass(frozen=True)
+class ChiefOfficerDashboard:
+    headlines: Headlines
+    complaints: ComplaintDeadlines
+
+
+def _percent(part: int, whole: int) -> int | None:
+    return round(100 * part / whole) if whole else None
+
+
+def year_before(today: datetime.date) -> datetime.date:
+    """The first day of the 12 months that end today (29 February falls back a day)."""
+    try:
+        last_year = today.replace(year=today.year - 1)
+    except ValueError:
+        last_year = today.replace(year=today.year - 1, day=28)
+    return last_year + datetime.timedelta(days=1)
+
+
+def chief_officer_dashboard(user: User, today: datetime.date) -> ChiefOfficerDashboard:
+    return ChiefOfficerDashboard(
+        headlines=headlines(user.area_pk, year_before(today), today),
+        complaints=complaint_deadlines(user, today),
+    )
+
+
+def headlines(area_id: int, since: datetime.date, until: datetime.date) -> Headlines:
+    """The area's referrals, starts and completions, attendance and incidents from `since` to
+    `until`, both included: three queries.
+
+    A referral starts on the day of the first session he attended; before any register marks
+    him present, on the day he joined his first group, once that day has come. It completes
+    on the day its status became completed."""
+    window = (since, until)
+    first_attended = (
+        Attendance.objects.filter(referral=OuterRef("pk"), outcome__in=PRESENT_OUTCOMES)
+        .order_by()
+        .values("referral")
+        .annotate(first=Min("session__date"))
+        .values("first")
+    )
+    first_joined = (
+        Membership.objects.filter(referral=OuterRef("pk"), joined_on__lte=until)
+        .order_by()
+        .values("referral")
+        .annotate(first=Min("joined_on"))
+        .values("first")
+    )
+    completed = StatusChange.objects.filter(
+        referral=OuterRef("pk"), to_status_id=COMPLETED_STATUS, changed_at__date__range=window
+    )
+    referrals = (
+        Referral.objects.filter(participant__area_id=area_id)
+        .annotate(
+            started_on=Coalesce(
+                Subquery(first_attended, output_field=DateField()),
+                Subquery(first_joined, output_field=DateField()),
+            ),
+            completed_in_window=Exists(completed),
+        )
+        .aggregate(
+            referrals=Count("pk", filter=Q(created_at__date__range=window)),
+            starts=Count("pk", filter=Q(started_on__range=window)),
+            completions=Count("pk", filter=Q(completed_in_window=True)),
+        )
+    )
+    marks = (
+        Attendance.objects.filter(session__group__area_id=area_id, session__date__range=window)
+        .exclude(outcome=Outcome.CANCELLED)  # the service's cancellations never count
+        .aggregate(marked=Count("pk"), attended=Count("pk", filter=Q(outcome__in=PRESENT_OUTCOMES)))
+    )
+    incidents = Incident.objects.filter(
+        session__group__area_id=area_id, session__date__range=window
+    ).count()
+    return Headlines(
+        since=since,
+        until=until,
+        referrals=referrals["referrals"],
+        starts=referrals["starts"],
+        completions=referrals["completions"],
+        sessions_marked=marks["marked"],
+        sessions_attended=marks["attended"],
+        incidents=incidents,
+    )
+
+
+def complaint_deadlines(user: User, today: datetime.date) -> ComplaintDeadlines:
+    """Open complaints of the area by the deadline of their current stage: one query. A
+    complaint that names the user is left out, as it is from their list."""
+    counts: dict[str, Any] = (
+        current_stages()
+        .filter(complaint__referral__participant__area_id=user.area_pk, responded_on__isnull=True)
+        .exclude(complaint__named_staff=user)
+        .aggregate(
+            overdue=Count("pk", filter=Q(respond_by__lt=today)),
+            due_soon=Count("pk", filter=Q(respond_by__range=(today, today + COMPLAINTS_DUE_SOON))),
+            later=Count("pk", filter=Q(respond_by__gt=today + COMPLAINTS_DUE_SOON)),
+        )
+    )
+    return ComplaintDeadlines(
+        overdue=counts["overdue"], due_soon=counts["due_soon"], later=counts["later"]
+    )
