@@ -21,7 +21,7 @@ from groupwork.casework.models import (
     OneToOneStatus,
     RulesAgreement,
 )
-from groupwork.casework.one_to_ones import book_one_to_one
+from groupwork.casework.one_to_ones import book_one_to_one, one_to_one_key
 from groupwork.casework.rules import record_rules_agreements
 from groupwork.groups.models import Group, Session, SessionStatus
 from groupwork.letters.completion import issue_completion_documents
@@ -30,6 +30,8 @@ from groupwork.notifications.sending import send_due
 from groupwork.organisation.models import User
 from groupwork.participants.services import update_participant
 from groupwork.referrals.models import Referral
+from groupwork.tasks.models import TaskKind
+from groupwork.tasks.services import close_tasks
 
 RUNNING = ("worcester", "shrewsbury", "rolling")
 
@@ -139,6 +141,7 @@ def _one_to_ones(groups: dict[str, Group], today: datetime.date) -> None:
             one.recorded_by = officer
             one.recorded_at = one.booked_for
             one.save()
+            close_tasks(acting_user=officer, kind=TaskKind.ONE_TO_ONE_DUE, key=one_to_one_key(one))
         elif not booked and not one.three_way:
             day = max(today, timezone.localdate()) + datetime.timedelta(days=3)
             book_one_to_one(
