@@ -32,7 +32,7 @@ help:
 	@echo "make run        migrate, load demo data, runserver 127.0.0.1:8000"
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make typecheck  mypy (strict, django-stubs)"
-	@echo "make test       lint, typecheck, then pytest -n auto (browser tests included)"
+	@echo "make test       lint, typecheck, then pytest -n auto (browser tests and schemathesis included)"
 	@echo "make lock       re-lock requirements.lock with uv (pip install uv)"
 
 venv: $(VENV)/.installed

@@ -1,6 +1,7 @@
-"""API views. Each declares its `access` (see `api/access.py`); none touches a man's record
-yet, so none writes an audit entry: record-reading views will go through the fetch helpers
-(`get_participant_for`, `get_referral_for`), which scope and audit each read."""
+"""API views of the calculators and the schema. Each declares its `access` (see
+`api/access.py`); none touches a man's record, so none writes an audit entry. The records
+(men, referrals...) are read in `views_records.py`, through the fetch helpers that scope and
+audit each read."""
 
 from __future__ import annotations
 
