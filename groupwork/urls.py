@@ -13,21 +13,27 @@ from groupwork.casework import views_one_to_ones as one_to_one_views
 from groupwork.casework import views_rules as rules_views
 from groupwork.core import views as core_views
 from groupwork.core.admin_site import protect_admin_site
+from groupwork.dashboards import views as dashboard_views
 from groupwork.enforcement import views as enforcement_views
 from groupwork.groups import views as group_views
 from groupwork.letters import views as letter_views
 from groupwork.letters import views_documents as document_views
+from groupwork.letters import views_register as register_sheet_views
 from groupwork.notifications import views as notification_views
 from groupwork.organisation import views as organisation_views
 from groupwork.participants import views as participant_views
+from groupwork.participants import views_data as participant_data_views
 from groupwork.programmes import views as programme_views
 from groupwork.referrals import views as referral_views
+from groupwork.reports import views as report_views
+from groupwork.reports import views_capacity as capacity_views
 
 protect_admin_site(admin.site)
 
 urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("dashboard/", dashboard_views.dashboard, name="dashboard"),
     path("sign-in/", organisation_views.sign_in, name="sign-in"),
     path("sign-out/", organisation_views.sign_out, name="sign-out"),
     path("two-factor/setup/", organisation_views.two_factor_setup, name="two-factor-setup"),
@@ -42,6 +48,16 @@ urlpatterns = [
         "participants/<uuid:participant_id>/edit/",
         participant_views.participant_edit,
         name="participant-edit",
+    ),
+    path(
+        "participants/<uuid:participant_id>/subject-access/",
+        participant_data_views.subject_access,
+        name="subject-access",
+    ),
+    path(
+        "participants/<uuid:participant_id>/restriction/",
+        participant_data_views.case_restriction,
+        name="case-restriction",
     ),
     path("referrals/new/", referral_views.referral_create, name="referral-create"),
     path("referrals/<uuid:referral_id>/edit/", referral_views.referral_edit, name="referral-edit"),
@@ -141,6 +157,11 @@ urlpatterns = [
         name="session-register",
     ),
     path(
+        "groups/<int:group_id>/sessions/<int:session_id>/register.pdf",
+        register_sheet_views.register_pdf,
+        name="register-pdf",
+    ),
+    path(
         "participants/<uuid:participant_id>/absences/new/",
         absence_views.absence_report,
         name="absence-report",
@@ -196,6 +217,9 @@ urlpatterns = [
     ),
     path("calendar/", group_views.my_calendar, name="my-calendar"),
     path("calendar/<str:token>.ics", group_views.calendar_feed, name="calendar-feed"),
+    path("reports/", report_views.reports, name="reports"),
+    path("reports/download.<str:fmt>", report_views.report_download, name="report-download"),
+    path("reports/capacity/", capacity_views.capacity_forecast, name="capacity-forecast"),
     path("api/v1/", include("groupwork.api.urls")),
     path("admin/", admin.site.urls),
 ]

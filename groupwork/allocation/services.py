@@ -316,6 +316,23 @@ def propose_allocation(*, acting_user: User, programme: Programme) -> Allocation
     return run
 
 
+def proposal_shown_to(user: User, proposal: dict[str, Any]) -> dict[str, Any]:
+    """The proposal without the men the user may not see (a restricted case not naming them):
+    a run is shared by the area's programme managers, but its names are not."""
+    listed = [entry["referral"] for entry in [*proposal["placements"], *proposal["unplaced"]]]
+    visible = {
+        str(pk)
+        for pk in Referral.objects.visible_to(user)
+        .filter(pk__in=listed)
+        .values_list("pk", flat=True)
+    }
+    return {
+        **proposal,
+        "placements": [p for p in proposal["placements"] if p["referral"] in visible],
+        "unplaced": [u for u in proposal["unplaced"] if u["referral"] in visible],
+    }
+
+
 def _placement_entry(
     placement: Placement, names: dict[str, str], group_names: dict[str, str]
 ) -> dict[str, Any]:

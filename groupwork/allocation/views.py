@@ -71,6 +71,9 @@ def allocation_review(request: HttpRequest, run_id: int) -> HttpResponse:
     """The proposal with every reason; nothing changes until the manager confirms."""
     user = cast(User, request.user)
     run = get_object_or_404(AllocationRun, pk=run_id, area_id=user.area_pk)
+    # The stored proposal names the men its maker could see; show this reviewer only theirs
+    # (never saved: confirming changes only the run's status).
+    run.proposal = services.proposal_shown_to(user, run.proposal)
     groups = [
         (str(group.pk), group.name)
         for group in services.upcoming_induction_groups(user.area_pk, run.programme)
@@ -99,7 +102,13 @@ def allocation_review(request: HttpRequest, run_id: int) -> HttpResponse:
 def keep_apart(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
     user = cast(User, request.user)
     participant = get_participant_for(user, participant_id)
-    others = Participant.objects.filter(area_id=participant.area_id).exclude(pk=participant.pk)
+    # Any man of the area (a co-defendant need not be on the user's caseload), but never a
+    # restricted case that does not name the user.
+    others = (
+        Participant.objects.filter(area_id=participant.area_id)
+        .exclude(pk=participant.pk)
+        .exclude_restricted_from(user)
+    )
     form = KeepApartForm(request.POST if request.method == "POST" else None, others=others)
     if request.method == "POST" and form.is_valid():
         services.record_keep_apart(

@@ -35,6 +35,7 @@ from groupwork.enforcement.services import may_decide_for
 from groupwork.groups.models import Session, SessionStatus
 from groupwork.organisation.models import Role, User
 from groupwork.participants.fetch import get_participant_for
+from groupwork.participants.models import Participant
 from groupwork.referrals.models import Referral
 from groupwork.tasks.models import Task
 
@@ -410,7 +411,13 @@ def todo(request: HttpRequest) -> HttpResponse:
         )
     # Complaint stages the user handles (facilitators handle none).
     complaints = list(stages_to_answer(user)) if user.role != Role.FACILITATOR else []
-    tasks = Task.objects.open().filter(assigned_to=user).select_related("referral__participant")
+    tasks = (
+        Task.objects.open()
+        .filter(assigned_to=user)
+        # Not `men`: a complaint's handler may not see the man; but never a restricted case.
+        .filter(referral__participant__in=Participant.objects.exclude_restricted_from(user))
+        .select_related("referral__participant")
+    )
     record_event(acting_user=user, action=Action.CASELOAD_VIEWED, detail={"list": "to-do"})
     context: dict[str, Any] = {
         "absences": [(absence, _sick_note_overdue(absence, today)) for absence in absences],

@@ -34,6 +34,7 @@ from groupwork.letters.enforcement import NoOfficeError
 from groupwork.letters.models import Letter, LetterKind
 from groupwork.notifications.services import queue_for_staff
 from groupwork.organisation.models import Area, Role, User
+from groupwork.participants.models import Participant
 from groupwork.referrals.models import Referral
 from groupwork.tasks.models import Task, TaskKind
 from groupwork.tasks.services import close_tasks, raise_task
@@ -126,8 +127,11 @@ def complaints_visible_to(user: User | AnonymousUser) -> QuerySet[Complaint]:
         return Complaint.objects.none()
     handles = ComplaintStage.objects.filter(complaint=OuterRef("pk"), handler=user)
     named = Complaint.named_staff.through.objects.filter(complaint=OuterRef("pk"), user=user)
+    # A restricted case's complaints are hidden from a handler it does not name, too.
+    unrestricted = Participant.objects.exclude_restricted_from(user)
     return Complaint.objects.filter(
-        Q(referral__in=Referral.objects.visible_to(user)) | Q(Exists(handles))
+        Q(referral__in=Referral.objects.visible_to(user))
+        | Q(Exists(handles), referral__participant__in=unrestricted)
     ).exclude(Exists(named))
 
 

@@ -33,6 +33,7 @@ class Scope(StrEnum):
     KIOSK = "the one questionnaire the kiosk was opened for (kept in the session)"
     CALENDAR_FEED = "the sessions of the calendar feed whose secret address was given"
     AREA_MESSAGES = "messages to men and staff of the user's area (all areas for a system admin)"
+    AREA_AGGREGATES = "counts over the user's area, restricted cases included; no man named"
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,9 @@ COMPLAINT_READERS = frozenset(
 )
 # An officer decides for their own men, a manager for their team's (enforcement.services).
 ENFORCEMENT_DECIDERS = frozenset({Role.OFFENDER_MANAGER, Role.MANAGER})
+# The area's measures (groupwork.reports.views): counts over every case of the area, which a
+# manager, who sees only their team's men, does not get (a small count could point to a man).
+REPORT_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER})
 
 
 def public(view: ViewFunc) -> ViewFunc:

@@ -12,6 +12,7 @@ from groupwork.core.access import (
     COMPLAINT_READERS,
     ENFORCEMENT_READERS,
     MESSAGE_READERS,
+    REPORT_READERS,
 )
 from groupwork.organisation.models import Role
 
@@ -26,6 +27,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: PLR0912  (a bra
     if user is None or not user.is_authenticated or "kiosk_administration" in request.session:
         return {}
     items = []
+    if user.role != Role.SYSTEM_ADMIN:  # the administrator has no dashboard
+        items.append(("dashboard", "Dashboard"))
     if user.role in TODO_USERS:
         items.append(("todo", "To do"))
     if user.role in CASE_READERS:
@@ -42,6 +45,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:  # noqa: PLR0912  (a bra
         items.append(("incident-list", "Incidents"))
     if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
         items.append(("waiting-list", "Waiting list"))
+    if user.role in REPORT_READERS:
+        items.append(("reports", "Reports"))
     if user.role == Role.FACILITATOR:
         items.append(("my-calendar", "My calendar"))
     items.append(("programme-list", "Programmes"))

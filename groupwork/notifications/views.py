@@ -18,6 +18,7 @@ from groupwork.core.access import MESSAGE_READERS, Scope, allow
 from groupwork.notifications.models import Message, MessageStatus
 from groupwork.notifications.sending import STUCK_AFTER
 from groupwork.organisation.models import Role, User
+from groupwork.participants.models import Participant
 
 MESSAGES_PAGE_SIZE = 50
 
@@ -29,7 +30,9 @@ def messages_visible_to(user: User) -> QuerySet[Message]:
         return Message.objects.all()
     if user.role == Role.PROGRAMME_MANAGER:
         area = user.area_pk
-        return Message.objects.filter(Q(participant__area_id=area) | Q(staff__area_id=area))
+        # visible_to: every man of the area but a restricted case that does not name them.
+        men = Participant.objects.visible_to(user)
+        return Message.objects.filter(Q(participant__in=men) | Q(staff__area_id=area))
     return Message.objects.none()
 
 

@@ -6,7 +6,8 @@ from groupwork.organisation.models import Area, ClosureDay, Office, Room, Team, 
 
 @admin.register(Area)
 class AreaAdmin(admin.ModelAdmin[Area]):
-    list_display = ["name", "slug"]
+    # The retention policy (participants.retention, docs/security.md) is edited here.
+    list_display = ["name", "slug", "retention_years_after_closure", "audit_retention_years"]
 
 
 @admin.register(Office)

@@ -1,9 +1,19 @@
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from groupwork.core.forms import GovukDateField, GovukForm, GovukModelForm, GovukRadioSelect
+from groupwork.core.forms import (
+    GovukCheckboxSelectMultiple,
+    GovukDateField,
+    GovukForm,
+    GovukModelForm,
+    GovukRadioSelect,
+)
+from groupwork.organisation.models import User
+from groupwork.participants.equality import ETHNIC_GROUPS, RELIGIONS
 from groupwork.participants.models import Participant, Sex
 from groupwork.participants.timeline import ALL_KINDS, EventKind
 
@@ -25,11 +35,35 @@ PARTICIPANT_FIELDS = [
     "work_pattern",
     "available_daytime",
     "available_evening",
+    "ethnicity",
+    "religion",
+    "disability",
 ]
+
+EQUALITY_HINT = "For equality monitoring only. He does not have to answer."
+NOT_GIVEN = ("", "Not asked or not given")
+
+
+def equality_choices(options: tuple[str, ...], current: str) -> list[tuple[str, str]]:
+    """The options, keeping an answer recorded in other words so that saving keeps it."""
+    extra = [(current, current)] if current and current not in options else []
+    return [NOT_GIVEN, *((option, option) for option in options), *extra]
 
 
 class ParticipantForm(GovukModelForm):
     date_of_birth = GovukDateField(label="Date of birth", help_text="For example, 27 3 1980")
+    ethnicity = forms.ChoiceField(
+        label="Ethnic group (optional)", required=False, help_text=EQUALITY_HINT
+    )
+    religion = forms.ChoiceField(
+        label="Religion or belief (optional)", required=False, help_text=EQUALITY_HINT
+    )
+    disability = forms.ChoiceField(
+        label="Does he consider himself disabled? (optional)",
+        required=False,
+        help_text=EQUALITY_HINT,
+        widget=GovukRadioSelect,
+    )
 
     class Meta:
         model = Participant
@@ -73,6 +107,7 @@ class ParticipantForm(GovukModelForm):
         sex = self.fields["sex"]
         assert isinstance(sex, forms.ChoiceField)  # noqa: S101  (narrows the type)
         sex.choices = Sex.choices  # radios need no blank entry
+        self._equality_choices()
         if not self.instance._state.adding:  # his pk is a UUID, set before he is saved
             # Opting out stops every message until it is cleared (participants.services).
             self.fields["opted_out"] = forms.BooleanField(
@@ -80,6 +115,15 @@ class ParticipantForm(GovukModelForm):
                 required=False,
                 initial=self.instance.opted_out_on is not None,
             )
+
+    def _equality_choices(self) -> None:
+        for name, options in (("ethnicity", ETHNIC_GROUPS), ("religion", RELIGIONS)):
+            field = self.fields[name]
+            assert isinstance(field, forms.ChoiceField)  # noqa: S101  (narrows the type)
+            field.choices = equality_choices(options, getattr(self.instance, name))
+        disability = self.fields["disability"]
+        assert isinstance(disability, forms.ChoiceField)  # noqa: S101  (narrows the type)
+        disability.choices = Participant._meta.get_field("disability").choices or []
 
     def clean_date_of_birth(self) -> Any:
         born = self.cleaned_data["date_of_birth"]
@@ -128,3 +172,37 @@ class TimelineFilterForm(GovukForm):
         if self.is_valid() and self.cleaned_data["kind"]:
             return str(EventKind(self.cleaned_data["kind"]).label)
         return ""
+
+
+class StaffChoiceField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    """Staff as checkboxes, each labelled by `describe` (set by the form for its man)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.describe: Callable[[User], str] = str
+
+    def label_from_instance(self, obj: Any) -> str:
+        return self.describe(obj)
+
+
+class RestrictionForm(GovukForm):
+    """Who may see a restricted case: staff of his area, each labelled with their role and
+    what they do for him."""
+
+    staff = StaffChoiceField(
+        queryset=User.objects.none(),
+        widget=GovukCheckboxSelectMultiple,
+        label="Staff who may see his case",
+        help_text="Everyone else will get 'Page not found' on his record and will not see him "
+        "in any list or search. You stay on the list, so that you can still open his case.",
+        error_messages={"required": "Select the staff who may see his case"},
+    )
+
+    def __init__(
+        self, *args: Any, staff: QuerySet[User], describe: Callable[[User], str], **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["staff"]
+        assert isinstance(field, StaffChoiceField)  # noqa: S101  (narrows the type)
+        field.queryset = staff
+        field.describe = describe

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from typing import TYPE_CHECKING
 
@@ -14,7 +15,16 @@ if TYPE_CHECKING:
     from groupwork.organisation.models import User
 
 
+# A man's row emptied by retention (participants.retention) because the append-only audit log
+# still refers to it: no names, this date of birth, only his area and case reference.
+ERASED_DATE_OF_BIRTH = datetime.date(1900, 1, 1)
+
+
 class ParticipantQuerySet(models.QuerySet["Participant"]):
+    def erased(self) -> ParticipantQuerySet:
+        """Rows kept only for the audit log's sake once retention deleted his records."""
+        return self.filter(first_name="", last_name="")
+
     def exclude_restricted_from(self, user: User) -> ParticipantQuerySet:
         """Leave out restricted cases that do not name this member of staff."""
         named = Participant.restricted_to.through.objects.filter(participant_id=OuterRef("pk"))
@@ -27,7 +37,11 @@ class ParticipantQuerySet(models.QuerySet["Participant"]):
 
         if not user.is_authenticated or user.area_id is None:
             return self.none()
-        in_area = self.filter(area_id=user.area_id).exclude_restricted_from(user)
+        in_area = (
+            self.filter(area_id=user.area_id)
+            .exclude(first_name="", last_name="")  # erased by retention: nobody to see
+            .exclude_restricted_from(user)
+        )
         if user.role in {Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER}:
             return in_area
         if user.role == Role.OFFENDER_MANAGER:

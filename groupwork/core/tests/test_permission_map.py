@@ -92,6 +92,8 @@ class Case:
 
 CASES: dict[str, Case] = {
     "home": Case(lambda w: "/", success=302),
+    # Every role but the system administrator (no area, no cases: 403).
+    "dashboard": Case(lambda w: "/dashboard/"),
     "healthz": Case(lambda w: "/healthz"),
     "sign-in": Case(lambda w: "/sign-in/"),
     "sign-out": Case(lambda w: "/sign-out/", success=302, method="post"),
@@ -104,6 +106,14 @@ CASES: dict[str, Case] = {
     ),
     "participant-edit": Case(
         lambda w: f"/participants/{w.worcester_man.pk}/edit/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "subject-access": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/subject-access/",
+        record_visible_to=frozenset(SEES_WORCESTER_MAN),
+    ),
+    "case-restriction": Case(
+        lambda w: f"/participants/{w.worcester_man.pk}/restriction/",
         record_visible_to=frozenset(SEES_WORCESTER_MAN),
     ),
     "referral-create": Case(lambda w: "/referrals/new/"),
@@ -149,6 +159,11 @@ CASES: dict[str, Case] = {
     ),
     "session-register": Case(
         lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/register/",
+        record_visible_to=frozenset(SEES_WORCESTER_GROUP),
+    ),
+    # The paper register: the same staff as the register page.
+    "register-pdf": Case(
+        lambda w: f"/groups/{w.worcester_group.pk}/sessions/{w.worcester_session.pk}/register.pdf",
         record_visible_to=frozenset(SEES_WORCESTER_GROUP),
     ),
     "my-calendar": Case(lambda w: "/calendar/"),
@@ -282,6 +297,10 @@ CASES: dict[str, Case] = {
         ),
     ),
     "message-list": Case(lambda w: "/messages/"),
+    # The area's measures: programme managers and chief officers (counts, no man named).
+    "reports": Case(lambda w: "/reports/"),
+    "report-download": Case(lambda w: "/reports/download.csv"),
+    "capacity-forecast": Case(lambda w: "/reports/capacity/"),
 }
 
 
