@@ -28,7 +28,8 @@ from groupwork.letters.completion import issue_completion_documents
 from groupwork.notifications.reminders import queue_reminders
 from groupwork.notifications.sending import send_due
 from groupwork.organisation.models import User
-from groupwork.participants.services import update_participant
+from groupwork.participants.equality import ETHNIC_GROUPS, RELIGIONS
+from groupwork.participants.services import set_restriction, update_participant
 from groupwork.referrals.models import Referral
 from groupwork.tasks.models import TaskKind
 from groupwork.tasks.services import close_tasks
@@ -41,6 +42,7 @@ def casework_demo(groups: dict[str, Group], staff: dict[str, User], today: datet
     if RulesAgreement.objects.filter(group__area=staff["pm.westmercia"].area).exists():
         return
     _consents(groups)
+    _equality_and_restriction(staff)
     for key in RUNNING:
         _rules_and_assignments(groups[key], today)
     _one_to_ones(groups, today)
@@ -79,6 +81,36 @@ def _consents(groups: dict[str, Group]) -> None:
             acting_user=referral.responsible_officer,
             participant=referral.participant,
             changes=changes,
+        )
+
+
+def _equality_and_restriction(staff: dict[str, User]) -> None:
+    """Most men answered the equality questions, some preferred not to; one case is restricted
+    to the programme manager and his officer."""
+    men = list(
+        Referral.objects.filter(participant__area=staff["pm.westmercia"].area)
+        .select_related("participant", "responsible_officer")
+        .order_by("participant__case_reference")
+    )
+    disabilities = ["no", "no", "yes", "prefer_not_to_say", "no"]
+    for number, referral in enumerate(men):
+        if number % 6 == 5:  # noqa: PLR2004  (one man in six was not asked)
+            continue
+        update_participant(
+            acting_user=referral.responsible_officer,
+            participant=referral.participant,
+            changes={
+                "ethnicity": ETHNIC_GROUPS[(number * 7) % len(ETHNIC_GROUPS)],
+                "religion": RELIGIONS[(number * 5) % len(RELIGIONS)],
+                "disability": disabilities[number % len(disabilities)],
+            },
+        )
+    restricted = next((r for r in men if r.status_id == "on_programme"), None)
+    if restricted is not None:
+        set_restriction(
+            acting_user=staff["pm.westmercia"],
+            participant=restricted.participant,
+            staff=[staff["pm.westmercia"], restricted.responsible_officer],
         )
 
 
