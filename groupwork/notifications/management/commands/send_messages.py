@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from groupwork.core.jobs import exclusive_job
 from groupwork.notifications.sending import report_lines, send_due
 
 
@@ -21,5 +22,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        for line in report_lines(send_due(limit=options["limit"])):
-            self.stdout.write(line)
+        with exclusive_job("send_messages") as held:
+            if not held:
+                self.stdout.write("Another run is sending messages: this one did nothing.")
+                return
+            for line in report_lines(send_due(limit=options["limit"])):
+                self.stdout.write(line)

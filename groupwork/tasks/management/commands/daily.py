@@ -6,6 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils import timezone
 
+from groupwork.core.jobs import exclusive_job
 from groupwork.notifications.reminders import queue_reminders
 from groupwork.notifications.sending import report_lines, send_due
 from groupwork.tasks.daily import raise_due_tasks
@@ -31,6 +32,13 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        with exclusive_job("daily") as held:
+            if not held:
+                self.stdout.write("Another daily run is going on: this one did nothing.")
+                return
+            self._run(options)
+
+    def _run(self, options: dict[str, Any]) -> None:
         today: datetime.date = options["date"] or timezone.localdate()
         counts = raise_due_tasks(today=today)
         labels = dict(TaskKind.choices)
