@@ -22,7 +22,7 @@ WEASYPRINT_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k referral -x"`.
 PYTEST_ARGS ?=
 
-.PHONY: help venv node chromium weasyprint-libs run lint typecheck test lock
+.PHONY: help venv node chromium weasyprint-libs run lint typecheck test lock backup restore
 
 help:
 	@echo "make venv       create .venv and install requirements.lock (hash-checked)"
@@ -34,6 +34,8 @@ help:
 	@echo "make typecheck  mypy (strict, django-stubs)"
 	@echo "make test       lint, typecheck, then pytest -n auto (browser tests and schemathesis included)"
 	@echo "make lock       re-lock requirements.lock with uv (pip install uv)"
+	@echo "make backup     pg_dump DATABASE_URL (PostgreSQL) to BACKUP (default backups/groupwork-DATE.dump)"
+	@echo "make restore    pg_restore BACKUP into DATABASE_URL, replacing what is there"
 
 venv: $(VENV)/.installed
 
@@ -93,3 +95,17 @@ test: venv node_modules/.installed chromium weasyprint-libs lint typecheck
 lock:
 	@command -v uv >/dev/null || { echo "uv is needed only for re-locking: pip install uv" >&2; exit 1; }
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+
+BACKUP ?= backups/groupwork-$(shell date +%Y%m%d-%H%M%S).dump
+
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the PostgreSQL database to back up" >&2; exit 1; }
+	@mkdir -p "$(dir $(BACKUP))"
+	pg_dump --format=custom --no-owner --file="$(BACKUP)" "$(DATABASE_URL)"
+	@echo "Backed up to $(BACKUP)"
+
+restore:
+	@test -n "$(DATABASE_URL)" || { echo "Set DATABASE_URL to the PostgreSQL database to restore into" >&2; exit 1; }
+	@test -f "$(BACKUP)" || { echo "Set BACKUP to a file made by make backup" >&2; exit 1; }
+	pg_restore --clean --if-exists --no-owner --exit-on-error --dbname="$(DATABASE_URL)" "$(BACKUP)"
+	@echo "Restored $(BACKUP)"
