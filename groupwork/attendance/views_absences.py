@@ -303,35 +303,32 @@ def catch_up_page(request: HttpRequest, catch_up_id: int) -> HttpResponse:
         other_sessions=_other_group_sessions(catch_up, today),
     )
     done = CatchUpDoneForm(request.POST if action == "done" else None)
-    if action == "book" and booking.is_valid():
+    submitted = {"book": booking, "done": done}.get(action or "")
+    if submitted is not None and submitted.is_valid():
+        data = submitted.cleaned_data
         try:
-            services.book_catch_up(
-                acting_user=user,
-                catch_up=catch_up,
-                mode=booking.cleaned_data["mode"],
-                booked_for=booking.cleaned_data["booked_for"],
-                facilitator=booking.cleaned_data["facilitator"],
-                other_session=booking.cleaned_data["other_session"],
-            )
+            if submitted is booking:
+                services.book_catch_up(
+                    acting_user=user,
+                    catch_up=catch_up,
+                    mode=data["mode"],
+                    booked_for=data["booked_for"],
+                    facilitator=data["facilitator"],
+                    other_session=data["other_session"],
+                )
+            else:
+                services.complete_catch_up(
+                    acting_user=user,
+                    catch_up=catch_up,
+                    done_on=data["done_on"],
+                    note=data["note"],
+                )
         except ValidationError as problem:
             for message in problem.messages:
-                booking.add_error(None, message)
+                submitted.add_error(None, message)
         else:
-            messages.success(request, "The catch-up is booked.")
-            return redirect("catch-up", catch_up_id=catch_up.pk)
-    elif action == "done" and done.is_valid():
-        try:
-            services.complete_catch_up(
-                acting_user=user,
-                catch_up=catch_up,
-                done_on=done.cleaned_data["done_on"],
-                note=done.cleaned_data["note"],
-            )
-        except ValidationError as problem:
-            for message in problem.messages:
-                done.add_error(None, message)
-        else:
-            messages.success(request, "The catch-up is done.")
+            booked = submitted is booking
+            messages.success(request, f"The catch-up is {'booked' if booked else 'done'}.")
             return redirect("catch-up", catch_up_id=catch_up.pk)
     group = catch_up.missed_session.group
     try:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from groupwork.attendance.models import CatchUpMode
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
 from groupwork.notifications.models import Channel, Message
 
 if TYPE_CHECKING:
@@ -115,6 +117,7 @@ def queue_for_participant(  # noqa: PLR0913  (keyword-only: the message, named)
             },
         )
         if created:
+            _audit_queued(message)
             queued.append(message)
     return queued
 
@@ -135,7 +138,21 @@ def queue_for_staff(*, user: User, kind: str, key: str, subject: str, body: str)
             "next_attempt_at": timezone.now(),
         },
     )
-    return message if created else None
+    if not created:
+        return None
+    _audit_queued(message)
+    return message
+
+
+def _audit_queued(message: Message) -> None:
+    """Who a message is for and why, never its words; written with the event that caused it."""
+    record_event(
+        acting_user=None,
+        action=Action.MESSAGE_QUEUED,
+        subject=message,
+        participant=message.participant,
+        new_values={"kind": message.kind, "channel": message.channel},
+    )
 
 
 def catch_up_appointment(catch_up: CatchUp) -> tuple[datetime.datetime, Office] | None:

@@ -259,3 +259,13 @@ def test_a_reminder_is_not_sent_once_its_appointment_has_passed(world: World) ->
     message = Message.objects.get()
     assert message.status == MessageStatus.FAILED
     assert message.last_error == "Not sent: the appointment it was about has passed."
+
+
+def test_queueing_a_message_is_audited_without_its_words(world: World) -> None:
+    reachable(world.worcester_man, texts=True)
+    queue_for_participant(participant=world.worcester_man, kind="t", key="k", body="secret words")
+    queue_for_participant(participant=world.worcester_man, kind="t", key="k", body="again")
+    event = AuditEvent.objects.get(action=Action.MESSAGE_QUEUED)
+    assert event.participant == world.worcester_man
+    assert event.new_values == {"kind": "t", "channel": "text"}
+    assert "secret" not in str(event.new_values) + str(event.detail)
