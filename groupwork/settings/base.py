@@ -96,6 +96,17 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", default=0),
     )
 }
+# On PostgreSQL each worker process keeps a pool of open connections (psycopg_pool), so a request
+# does not pay for a new connection. Django's pool needs CONN_MAX_AGE 0.
+if env_bool("DATABASE_POOL", default=False) and DATABASES["default"]["ENGINE"].endswith(
+    "postgresql"
+):
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN_SIZE", default=2),
+        "max_size": env_int("DATABASE_POOL_MAX_SIZE", default=8),
+        "timeout": 10,
+    }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organisation.User"

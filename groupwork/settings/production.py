@@ -21,6 +21,9 @@ CACHES = {
         "LOCATION": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
 }
+# Sessions live in Redis beside the cache, so any app server can answer any request and signing
+# in does not write to PostgreSQL on every page.
+SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
