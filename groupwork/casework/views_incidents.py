@@ -3,11 +3,10 @@ by kind, and one incident with the men the viewer may see."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,6 +29,7 @@ from groupwork.casework.incidents import (
     review_incident,
 )
 from groupwork.core.access import Scope, allow
+from groupwork.core.keyset import KeysetPage, keyset_page
 from groupwork.organisation.models import Role, User
 from groupwork.referrals.models import Referral
 
@@ -101,13 +101,14 @@ def incident_list(request: HttpRequest) -> HttpResponse:
                 to_attr="visible_men",
             )
         )
-        .order_by("-session__date", "-recorded_at", "-pk")
     )
-    page = Paginator(incidents, PAGE_SIZE).get_page(request.GET.get("page"))
+    page: KeysetPage[Any] = keyset_page(
+        incidents, key=("-session__date", "-recorded_at", "-pk"), params=request.GET, size=PAGE_SIZE
+    )
     record_event(
         acting_user=user,
         action=Action.CASELOAD_VIEWED,
-        detail={"list": "incidents", "page": page.number},
+        detail={"list": "incidents", "first_page": not page.previous_query},
     )
     return render(
         request,

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import cast
 
-from django.core.paginator import Paginator
 from django.db.models import BooleanField, Case, Count, Q, QuerySet, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_GET
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import MESSAGE_READERS, Scope, allow
+from groupwork.core.keyset import keyset_page
 from groupwork.notifications.models import Message, MessageStatus
 from groupwork.notifications.sending import STUCK_AFTER
 from groupwork.organisation.models import Role, User
@@ -52,13 +52,19 @@ def message_list(request: HttpRequest) -> HttpResponse:
         )
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(rows, MESSAGES_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        rows, key=("-created_at", "-pk"), params=request.GET, size=MESSAGES_PAGE_SIZE
+    )
     counts = visible.aggregate(
         waiting=Count("pk", filter=Q(status=MessageStatus.QUEUED)),
         failed=Count("pk", filter=Q(status=MessageStatus.FAILED)),
         stuck=Count("pk", filter=is_stuck),
     )
-    record_event(acting_user=user, action=Action.MESSAGES_VIEWED, detail={"page": page.number})
+    record_event(
+        acting_user=user,
+        action=Action.MESSAGES_VIEWED,
+        detail={"first_page": not page.previous_query},
+    )
     return render(
         request,
         "notifications/list.html",

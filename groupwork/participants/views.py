@@ -4,7 +4,6 @@ import uuid
 from typing import cast
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +18,7 @@ from groupwork.audit.services import record_event
 from groupwork.casework.complaints import COMPLAINT_RECORDERS
 from groupwork.casework.views_one_to_ones import ONE_TO_ONE_READERS
 from groupwork.core.access import CASE_READERS, CASE_WRITERS, Scope, allow
+from groupwork.core.keyset import keyset_page
 from groupwork.letters.completion import COMPLETION_WRITERS
 from groupwork.organisation.models import Role, User
 from groupwork.participants import services
@@ -30,6 +30,7 @@ from groupwork.referrals.models import Referral, StatusChange
 from groupwork.referrals.status_machine import COMPLETED_STATUS
 
 CASELOAD_PAGE_SIZE = 25
+CASELOAD_ORDER = ("last_name", "first_name", "id")
 
 
 @allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
@@ -49,15 +50,22 @@ def caseload(request: HttpRequest) -> HttpResponse:
             | Q(last_name__icontains=query)
             | Q(case_reference__iexact=query)
         )
-    page = Paginator(participants, CASELOAD_PAGE_SIZE).get_page(request.GET.get("page"))
+    page = keyset_page(
+        participants, key=CASELOAD_ORDER, params=request.GET, size=CASELOAD_PAGE_SIZE
+    )
+    result_count = participants.count() if query else None
     if query:
         record_event(
             acting_user=user,
             action=Action.PARTICIPANTS_SEARCHED,
-            detail={"query": query, "results": page.paginator.count},
+            detail={"query": query, "results": result_count},
         )
     else:
-        record_event(acting_user=user, action=Action.CASELOAD_VIEWED, detail={"page": page.number})
+        record_event(
+            acting_user=user,
+            action=Action.CASELOAD_VIEWED,
+            detail={"first_page": not page.previous_query},
+        )
     current = [p.referrals.all()[0] for p in page.object_list if p.referrals.all()]
     at_risk = {
         referral_id: forecast
@@ -71,6 +79,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "at_risk": at_risk,
             "page": page,
             "query": query,
+            "result_count": result_count,
             "heading": "Your caseload"
             if user.role == Role.OFFENDER_MANAGER
             else "Men on programmes",
