@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,9 @@ from django.core.management import call_command
 from django.db import connection
 
 from groupwork.core.jobs import exclusive_job, lock_key
+from groupwork.core.tests.world import build_world
+from groupwork.tasks.daily import raise_due_tasks
+from groupwork.tasks.models import Task
 
 # Threads need their own connections, which see only committed data: a transactional database
 # (the root conftest lifts the audit log's triggers for its flush).
@@ -79,3 +83,41 @@ def test_lock_keys_are_stable_and_distinct() -> None:
     assert lock_key("daily") == lock_key("daily")
     assert lock_key("daily") != lock_key("send_messages")
     assert -(2**63) <= lock_key("daily") < 2**63
+
+
+def test_two_daily_runs_started_together_raise_each_task_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two servers start the daily run at once: the second starts while the first is raising
+    its tasks, so without the lock both would find nothing raised yet and raise it all twice."""
+    build_world()
+    first_inside, second_done = threading.Event(), threading.Event()
+
+    def slow_raise(*, today: object) -> dict[str, int]:
+        first_inside.set()
+        second_done.wait(timeout=30)
+        return raise_due_tasks(today=today)  # type: ignore[arg-type]
+
+    monkeypatch.setattr("groupwork.tasks.management.commands.daily.raise_due_tasks", slow_raise)
+    outputs: dict[str, str] = {}
+
+    def run(name: str) -> None:
+        out = StringIO()
+        try:
+            call_command("daily", "--date", "2026-12-17", stdout=out)
+        finally:
+            outputs[name] = out.getvalue()
+            connection.close()
+
+    first = threading.Thread(target=run, args=("first",))
+    first.start()
+    assert first_inside.wait(timeout=30)
+    second = threading.Thread(target=run, args=("second",))
+    second.start()
+    second.join(timeout=30)
+    second_done.set()
+    first.join(timeout=30)
+    assert "Another daily run is going on" in outputs["second"]
+    raised = int(re.search(r"(\d+) tasks raised in all", outputs["first"])[1])  # type: ignore[index]
+    keys = list(Task.objects.values_list("kind", "key"))
+    assert len(keys) == len(set(keys)) == raised >= 2  # noqa: PLR2004  (the world has 2 or more due)
