@@ -17,7 +17,7 @@ CSRF_COOKIE_NAME = "__Host-csrftoken"
 
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "groupwork.core.cache.SharedClientRedisCache",
         "LOCATION": env_str("REDIS_URL", "redis://127.0.0.1:6379/0"),
     }
 }
