@@ -44,13 +44,14 @@ django.setup()
 from django.conf import settings  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
+from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
 from groupwork.attendance.models import Attendance  # noqa: E402
 from groupwork.groups.models import Group, Membership, Session  # noqa: E402
-from groupwork.organisation.models import User  # noqa: E402
+from groupwork.organisation.models import Role, User  # noqa: E402
 from groupwork.participants.models import Participant  # noqa: E402
 
 
@@ -62,30 +63,61 @@ class Page:
     method: str = "GET"
 
 
-def pages() -> list[Page]:
-    """Every page measured, with addresses found in the demo area's data."""
-    group = Group.objects.filter(area__slug="west-mercia", name__startswith="Shrewsbury").first()
+def staff(area: str, role: Role) -> User:
+    """The area's member of staff in `role` with the most work: the officer with the biggest
+    caseload; for other roles the first by username."""
+    users = User.objects.filter(area__slug=area, role=role, is_active=True)
+    if role == Role.OFFENDER_MANAGER:
+        users = users.annotate(cases=Count("caseload")).order_by("-cases", "username")
+    user = users.order_by("username").first() if role != Role.OFFENDER_MANAGER else users.first()
+    if user is None:
+        raise SystemExit(f"No {role.label} in {area}: load the demo or generate the data first.")
+    return user
+
+
+def busiest_register(area: str) -> Session:
+    """The latest taken register of the area's group with the most men."""
+    group = (
+        Group.objects.filter(area__slug=area, sessions__register__isnull=False)
+        .annotate(men=Count("memberships", distinct=True))
+        .order_by("-men", "pk")
+        .first()
+    )
     session = Session.objects.filter(group=group, register__isnull=False).order_by("-date").first()
-    officer = User.objects.get(username="om.worcester")
+    if session is None:
+        raise SystemExit(f"No register taken in {area}.")
+    return session
+
+
+def pages(area: str) -> list[Page]:
+    """Every page measured, as the staff of `area` who use it, with records from its data."""
+    officer = staff(area, Role.OFFENDER_MANAGER)
+    session = busiest_register(area)
+    facilitator = (
+        User.objects.filter(facilitated_groups=session.group_id).order_by("username").first()
+    )
+    manager = staff(area, Role.PROGRAMME_MANAGER)
+    chief = staff(area, Role.CHIEF_OFFICER)
     man = Participant.objects.visible_to(officer).order_by("case_reference").first()
-    if group is None or session is None or man is None:
-        raise SystemExit("Load the demo first: python manage.py load_demo")
-    register = f"/groups/{group.pk}/sessions/{session.pk}/register/"
+    if facilitator is None or man is None:
+        raise SystemExit(f"{area} has no facilitator for its register, or no man on a caseload.")
+    group = f"/groups/{session.group_id}/"
+    register = f"{group}sessions/{session.pk}/register/"
     return [
-        Page("bare page, signed in", "om.worcester", "/bench/bare"),
+        Page("bare page, signed in", officer.username, "/bench/bare"),
         Page("health check, not signed in", "", "/healthz"),
-        Page("caseload", "om.worcester", "/participants/"),
-        Page("dashboard, officer", "om.worcester", "/dashboard/"),
-        Page("dashboard, facilitator", "fac.shrewsbury", "/dashboard/"),
-        Page("dashboard, programme manager", "pm.westmercia", "/dashboard/"),
-        Page("dashboard, chief officer", "chief.westmercia", "/dashboard/"),
-        Page("participant record", "om.worcester", f"/participants/{man.pk}/"),
-        Page("group page", "pm.westmercia", f"/groups/{group.pk}/"),
-        Page("register view", "fac.shrewsbury", register),
-        Page("register save", "fac.shrewsbury", register, method="POST"),
-        Page("waiting list", "pm.westmercia", "/waiting-list/"),
-        Page("audit log", "chief.westmercia", "/audit/"),
-        Page("reports", "chief.westmercia", "/reports/"),
+        Page("caseload", officer.username, "/participants/"),
+        Page("dashboard, officer", officer.username, "/dashboard/"),
+        Page("dashboard, facilitator", facilitator.username, "/dashboard/"),
+        Page("dashboard, programme manager", manager.username, "/dashboard/"),
+        Page("dashboard, chief officer", chief.username, "/dashboard/"),
+        Page("participant record", officer.username, f"/participants/{man.pk}/"),
+        Page("group page", manager.username, group),
+        Page("register view", facilitator.username, register),
+        Page("register save", facilitator.username, register, method="POST"),
+        Page("waiting list", manager.username, "/waiting-list/"),
+        Page("audit log", chief.username, "/audit/"),
+        Page("reports", chief.username, "/reports/"),
     ]
 
 
@@ -200,21 +232,30 @@ def describe_data() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeat", type=int, default=300)
-    repeat = parser.parse_args().repeat
+    parser.add_argument(
+        "--area", default="west-mercia", help="whose staff and records: the demo's, or gen-01"
+    )
+    arguments = parser.parse_args()
+    repeat, area = arguments.repeat, arguments.area
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)
-    print(f"Data: {describe_data()}; {repeat} requests a page.")
+    print(f"Data: {describe_data()}; area {area}; {repeat} requests a page.")
     clients: dict[str, Client] = {}
     rows = []
     with override_settings(ROOT_URLCONF="bare"):
-        for page in pages():
+        for page in pages(area):
             client = clients.setdefault(page.username, signed_in(page.username))
             timings, queries = measure(client, page, repeat)
-            rows.append((page.label, statistics.median(timings), p95(timings), queries))
-    bare_p95 = rows[0][2]
-    print(f"{'page':32} {'p50 ms':>8} {'p95 ms':>8} {'p95/bare':>9} {'queries':>8}")
-    for label, p50, p95_ms, queries in rows:
-        print(f"{label:32} {p50:8.2f} {p95_ms:8.2f} {p95_ms / bare_p95:9.1f} {queries:8d}")
+            rows.append(
+                (page.label, page.username, statistics.median(timings), p95(timings), queries)
+            )
+    bare_p95 = rows[0][3]
+    print(f"{'page':30} {'as':18} {'p50 ms':>7} {'p95 ms':>7} {'p95/bare':>8} {'queries':>7}")
+    for label, username, p50, p95_ms, queries in rows:
+        print(
+            f"{label:30} {username:18} {p50:7.2f} {p95_ms:7.2f} {p95_ms / bare_p95:8.1f} "
+            f"{queries:7d}"
+        )
 
 
 if __name__ == "__main__":

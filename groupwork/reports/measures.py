@@ -56,7 +56,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db.models import Count, F, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
 from groupwork.attendance.models import PRESENT_OUTCOMES, Attendance, Outcome
@@ -237,15 +248,21 @@ def _referrals_received(referrals: QuerySet[Referral], filters: Filters) -> int:
 
 
 def _starts(referrals: QuerySet[Referral], filters: Filters) -> tuple[Start, ...]:
-    attended = Attendance.objects.filter(
-        referral_id=OuterRef("pk"), outcome__in=PRESENT_OUTCOMES
-    ).order_by("session__date", "session__starts", "pk")
+    # His first day present as a MIN over his own attendance rows (the (referral, outcome)
+    # index), not "ORDER BY date LIMIT 1", which PostgreSQL answers by walking every session
+    # in date order; then the centre of that day's first session.
+    attended = Attendance.objects.filter(referral_id=OuterRef("pk"), outcome__in=PRESENT_OUTCOMES)
+    first_day = attended.order_by().values("referral_id").annotate(day=Min("session__date"))
     rows = referrals.annotate(
-        started_on=Subquery(attended.values("session__date")[:1]),
-        start_centre=Subquery(attended.values("session__group__centre_id")[:1]),
+        started_on=Subquery(first_day.values("day"), output_field=DateField())
     ).filter(started_on__range=(filters.start, filters.end))
     if filters.centre_id is not None:
-        rows = rows.filter(start_centre=filters.centre_id)
+        first_session = attended.filter(session__date=OuterRef("started_on")).order_by(
+            "session__starts", "pk"
+        )
+        rows = rows.annotate(
+            start_centre=Subquery(first_session.values("session__group__centre_id")[:1])
+        ).filter(start_centre=filters.centre_id)
     return tuple(
         Start(
             referral_id=row["pk"],
