@@ -21,7 +21,6 @@ from django.db.models import (
     DateField,
     Exists,
     F,
-    IntegerField,
     Min,
     Model,
     OuterRef,
@@ -334,24 +333,25 @@ def places_per_centre(groups: QuerySet[Group], today: datetime.date) -> list[Cen
 
 def facilitator_load(area_id: int, today: datetime.date) -> list[FacilitatorLoad]:
     """Each facilitator of the area and the sessions they are down for in the next four
-    weeks (cover included), busiest first: one query."""
-    seats = (
+    weeks (cover included), busiest first: two queries. The count starts from the area's
+    sessions in those weeks, not from each facilitator's every session since they began."""
+    window = (today, today + FACILITATOR_LOAD_AHEAD - datetime.timedelta(1))
+    seats = dict(
         SessionFacilitator.objects.filter(
-            facilitator=OuterRef("pk"),
+            session__group__area_id=area_id,
             session__status=SessionStatus.SCHEDULED,
-            session__date__range=(today, today + FACILITATOR_LOAD_AHEAD - datetime.timedelta(1)),
+            session__date__range=window,
         )
         .order_by()
-        .values("facilitator")
+        .values_list("facilitator")
         .annotate(sessions=Count("pk"))
-        .values("sessions")
     )
-    facilitators = (
-        User.objects.filter(area_id=area_id, role=Role.FACILITATOR, is_active=True)
-        .annotate(seats=Coalesce(Subquery(seats, output_field=IntegerField()), Value(0)))
-        .order_by("-seats", "last_name", "first_name")
+    facilitators = User.objects.filter(area_id=area_id, role=Role.FACILITATOR, is_active=True)
+    rows = [FacilitatorLoad(user, seats.get(user.pk, 0)) for user in facilitators]
+    return sorted(
+        rows,
+        key=lambda row: (-row.sessions, row.facilitator.last_name, row.facilitator.first_name),
     )
-    return [FacilitatorLoad(user, int(getattr(user, "seats", 0))) for user in facilitators]
 
 
 # The chief officer's dashboard
