@@ -45,6 +45,7 @@ from groupwork.attendance.models import (
 from groupwork.attendance.views_absences import task_url
 from groupwork.casework.complaints import current_stages
 from groupwork.casework.models import Incident, OneToOne, OneToOneStatus
+from groupwork.core.figures import Counted, area_figures
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Group, Membership, Session, SessionFacilitator, SessionStatus
 from groupwork.organisation.models import Office, Role, User
@@ -393,6 +394,7 @@ class ComplaintDeadlines:
 @dataclass(frozen=True)
 class ChiefOfficerDashboard:
     headlines: Headlines
+    counted: Counted[Headlines]  # when the headlines were counted (they are kept a while)
     complaints: ComplaintDeadlines
 
 
@@ -410,8 +412,11 @@ def year_before(today: datetime.date) -> datetime.date:
 
 
 def chief_officer_dashboard(user: User, today: datetime.date) -> ChiefOfficerDashboard:
+    area, since = user.area_pk, year_before(today)
+    counted = area_figures("headlines", (area, since, today), lambda: headlines(area, since, today))
     return ChiefOfficerDashboard(
-        headlines=headlines(user.area_pk, year_before(today), today),
+        headlines=counted.value,
+        counted=counted,
         complaints=complaint_deadlines(user, today),
     )
 

@@ -19,12 +19,13 @@ from django.views.decorators.http import require_GET
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import REPORT_READERS, Scope, allow
+from groupwork.core.figures import Counted, area_figures
 from groupwork.organisation.models import Office, User
 from groupwork.programmes.models import Programme
 from groupwork.reports.downloads import FORMATS, report_csv, report_xlsx
 from groupwork.reports.equality import equality_tables
 from groupwork.reports.forms import ReportFilterForm
-from groupwork.reports.measures import gather, measure_tables
+from groupwork.reports.measures import ReportData, gather, measure_tables
 from groupwork.reports.svg import bar_chart
 from groupwork.reports.tables import Table, chart_bars, numeric_columns
 
@@ -57,6 +58,7 @@ class ShownTable:
 class Report:
     form: ReportFilterForm
     tables: list[Table]
+    counted: Counted[ReportData] | None  # None when the filters are not valid
 
     @property
     def about(self) -> list[tuple[str, str]]:
@@ -73,12 +75,13 @@ def build_report(request: HttpRequest, user: User) -> Report:
         today=today,
     )
     tables: list[Table] = []
+    counted = None
     if not form.is_bound or form.is_valid():
         filters = form.filters(area_id=user.area_pk)
         if filters is not None:
-            data = gather(filters)
-            tables = measure_tables(data, today) + equality_tables(data)
-    return Report(form=form, tables=tables)
+            counted = area_figures("report", filters, lambda: gather(filters))
+            tables = measure_tables(counted.value, today) + equality_tables(counted.value)
+    return Report(form=form, tables=tables, counted=counted)
 
 
 def audit_detail(report: Report) -> dict[str, str]:
@@ -122,6 +125,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "sections": [(heading, items) for heading, items in sections if items],
             "tables": report.tables,
             "query": request.GET.urlencode(),
+            "counted": report.counted,
         },
     )
 

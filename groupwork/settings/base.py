@@ -225,6 +225,10 @@ if NOTIFY_API_KEY and not (NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID):
         "With NOTIFY_API_KEY set, set NOTIFY_SMS_TEMPLATE_ID and NOTIFY_EMAIL_TEMPLATE_ID too."
     )
 
+# How long area-wide figures (reports, the chief officer's headlines) are kept before they are
+# counted again: groupwork/core/figures.py.
+GROUPWORK_FIGURES_CACHE_SECONDS = env_int("GROUPWORK_FIGURES_CACHE_SECONDS", default=600)
+
 # GOV.UK Frontend's stylesheet asks for its fonts and images at /assets/.
 WHITENOISE_ROOT = BASE_DIR / "node_modules" / "govuk-frontend" / "dist" / "govuk"
 
