@@ -29,6 +29,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Coalesce
 
@@ -79,8 +80,10 @@ class ShortList(Generic[Row]):
 
 
 def short_list(queryset: QuerySet[AnyModel]) -> ShortList[AnyModel]:
-    """The count and the first rows: always two queries, however many rows there are."""
-    return ShortList(count=queryset.count(), rows=list(queryset[:SHORT_LIST]))
+    """The first rows and how many there are in all: one query however many rows there are,
+    the count riding on each row as COUNT(*) OVER (), worked out before the LIMIT."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:SHORT_LIST])
+    return ShortList(count=getattr(rows[0], "rows_in_all", 0) if rows else 0, rows=rows)
 
 
 # The offender manager's (and their manager's) dashboard
