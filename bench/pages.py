@@ -103,6 +103,7 @@ def pages(area: str) -> list[Page]:
         raise SystemExit(f"{area} has no facilitator for its register, or no man on a caseload.")
     group = f"/groups/{session.group_id}/"
     register = f"{group}sessions/{session.pk}/register/"
+    men = Attendance.objects.filter(session=session).count()
     return [
         Page("bare page, signed in", officer.username, "/bench/bare"),
         Page("health check, not signed in", "", "/healthz"),
@@ -113,8 +114,8 @@ def pages(area: str) -> list[Page]:
         Page("dashboard, chief officer", chief.username, "/dashboard/"),
         Page("participant record", officer.username, f"/participants/{man.pk}/"),
         Page("group page", manager.username, group),
-        Page("register view", facilitator.username, register),
-        Page("register save", facilitator.username, register, method="POST"),
+        Page(f"register view ({men} men)", facilitator.username, register),
+        Page(f"register save ({men} men)", facilitator.username, register, method="POST"),
         Page("waiting list", manager.username, "/waiting-list/"),
         Page("audit log", chief.username, "/audit/"),
         Page("reports", chief.username, "/reports/"),
