@@ -50,6 +50,7 @@ from groupwork.core.figures import Counted, area_figures
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Group, Membership, Session, SessionFacilitator, SessionStatus
 from groupwork.organisation.models import Office, Role, User
+from groupwork.programmes.models import ProgrammeVersion
 from groupwork.referrals.models import Referral, StatusChange
 from groupwork.referrals.status_machine import COMPLETED_STATUS
 from groupwork.tasks.models import Task
@@ -308,28 +309,33 @@ def programme_manager_dashboard(user: User, today: datetime.date) -> ProgrammeMa
 
 def places_per_centre(groups: QuerySet[Group], today: datetime.date) -> list[CentrePlaces]:
     """For each centre, the groups not finished (not started yet, or with a session still to
-    come): the places their definitions allow less the men in them now."""
+    come): the places their definitions allow less the men in them now. Each programme
+    version's definition is read once, not once a group: two queries."""
     sessions_to_come = Session.objects.filter(
         group=OuterRef("pk"), status=SessionStatus.SCHEDULED, date__gte=today
     )
-    running = _with_members(groups.filter(Q(start_date__gte=today) | Exists(sessions_to_come)))
+    running = list(
+        groups.filter(Q(start_date__gte=today) | Exists(sessions_to_come))
+        .select_related("centre")
+        .only("centre", "version_id")
+        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+    )
+    versions = ProgrammeVersion.objects.filter(pk__in={group.version_id for group in running})
+    largest = {version.pk: version.parsed.group_size_maximum for version in versions}
     by_centre: dict[int, list[Group]] = defaultdict(list)
-    centres: dict[int, Office] = {}
     for group in running:
         by_centre[group.centre_id].append(group)
-        centres[group.centre_id] = group.centre
     return sorted(
         (
             CentrePlaces(
-                centre=centres[centre_id],
+                centre=its_groups[0].centre,
                 groups=len(its_groups),
                 members=sum(members(group) for group in its_groups),
                 places_free=sum(
-                    max(group.definition.group_size_maximum - members(group), 0)
-                    for group in its_groups
+                    max(largest[group.version_id] - members(group), 0) for group in its_groups
                 ),
             )
-            for centre_id, its_groups in by_centre.items()
+            for its_groups in by_centre.values()
         ),
         key=lambda row: row.centre.name,
     )
