@@ -2,11 +2,13 @@ import datetime
 from typing import Any
 
 import pytest
+from django.urls import reverse
 
 from groupwork.core.tests.world import World, client_for
 from groupwork.groups import services
 from groupwork.groups.models import Group, SessionStatus
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
+from groupwork.groups.views import SESSION_LINKS, session_links
 from groupwork.organisation.models import Office, Room
 from groupwork.organisation.tests.factories import OfficeFactory
 from groupwork.programmes.models import Programme
@@ -212,3 +214,18 @@ def test_creating_a_group_needs_the_current_version(world: World, centre: Office
     assert {s.starts for s in block} == {datetime.time(9, 30)}
     assert {s.starts for s in group.sessions.filter(kind="weekly")} == {datetime.time(18, 0)}
     assert {s.date.weekday() for s in group.sessions.filter(kind="weekly")} == {2}
+
+
+def test_each_session_row_links_to_its_own_pages(world: World) -> None:
+    group = world.worcester_session.group
+    page = client_for(world, "pm.westmercia").get(f"/groups/{group.pk}/").content.decode()
+    for session in group.sessions.all():
+        assert reverse("session-register", args=[group.pk, session.pk]) in page
+        assert reverse("incident-create", args=[group.pk, session.pk]) in page
+
+
+def test_the_links_are_those_django_reverses_whatever_the_numbers() -> None:
+    group_id = 2147483647  # the number the links are built around
+    links = session_links(group_id)(12)
+    for key, name in SESSION_LINKS.items():
+        assert links[key] == reverse(name, args=[group_id, 12])
