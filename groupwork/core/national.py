@@ -1,20 +1,38 @@
 """A synthetic national data set for load and report testing: many areas, centres, men,
 groups and registers, all fictional and all repeatable from one seed.
 
-`plan_national` decides who and what exists from a seeded `random.Random` without touching
-the database; `write_area` writes one planned area in bulk. Areas are named "Generated area
-01" with slugs `gen-01`, so they never clash with the demo's areas.
+Three steps per area, so that no more than one area is ever held in memory:
+
+- `plan_area` decides who and what exists (centres, groups, men) from a seeded
+  `random.Random`, without touching the database;
+- `place_men` gives each man his places in groups, one after the other as his pathway needs
+  (Induction, then the longer-term and relapse prevention rolling groups), with a seat free
+  for every week he is in a group, and works out his status from where that leaves him today;
+- `_AreaWriter` writes the area in one transaction, the big tables in batches (COPY on
+  PostgreSQL, INSERT elsewhere), with registers, absences, enforcement items and audit rows.
+
+The data cover two years of sessions up to `TODAY` and timetables 12 weeks beyond it: groups
+that finished, groups still running and groups not started yet. Areas are named "Generated
+area 01" with slugs `gen-01`, so they never clash with the demo's areas.
 """
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import json
 import random
-from collections.abc import Callable
+import sys
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, models, reset_queries, transaction
 from django.utils import timezone
+from tqdm import tqdm
 
 from groupwork.attendance.models import (
     Absence,
@@ -30,12 +48,13 @@ from groupwork.audit.models import Action, AuditEvent
 from groupwork.audit.services import build_event
 from groupwork.core.demo import FIRST_NAMES, LAST_NAMES, STREETS, TODAY
 from groupwork.core.reference_data import ensure_reference_data
-from groupwork.enforcement.models import Advice, EnforcementItem
+from groupwork.enforcement.models import ALLOWED_ACTIONS, ActionTaken, EnforcementItem
+from groupwork.enforcement.policy import advise, load_policy
 from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionFacilitator
-from groupwork.groups.services import plan_group_sessions
-from groupwork.groups.timetable import PlannedSession
+from groupwork.groups.timetable import PlannedSession, closed_days, plan_module, plan_rolling
 from groupwork.organisation.models import Area, Office, Role, Room, Team, User
 from groupwork.participants.models import Participant
+from groupwork.programmes.definition import ProgrammeDefinition, shipped_definition
 from groupwork.programmes.models import Programme, ProgrammeVersion
 from groupwork.referrals.models import Referral, ReportType, SentenceType, StatusReason
 
@@ -46,24 +65,53 @@ TOWNS = [
     "Ashby Marsh", "Bramley Cross", "Castleford Vale", "Dunmere", "Eastwick", "Fallowfield",
     "Greyhaven", "Hollins Bridge", "Ironmoor", "Kingsmead", "Longhope", "Millbrook",
 ]  # fmt: skip
-# How often each status is drawn, roughly as a national caseload looks.
+PROGRAMME = "csogp"
+FIRST_WEEK = TODAY - datetime.timedelta(weeks=104)  # two years of sessions up to today
+LAST_WEEK = TODAY + datetime.timedelta(weeks=12)  # and timetables this far ahead
+# How often each status is drawn: a programme's caseload over two years, most of it men on
+# the programme or finished. A man's final status follows from his places (see `place_men`).
 STATUS_WEIGHTS = {
-    "received": 5,
-    "awaiting_assessment": 10,
-    "awaiting_allocation": 15,
-    "allocated": 10,
-    "on_programme": 25,
-    "completed": 25,
-    "ended_early": 5,
-    "withdrawn": 5,
+    "received": 2,
+    "awaiting_assessment": 3,
+    "awaiting_allocation": 5,
+    "allocated": 4,
+    "on_programme": 40,
+    "completed": 37,
+    "ended_early": 6,
+    "withdrawn": 3,
 }
-PATTERNS = ("full-days", "half-days", "evenings")
-REGISTER_SHARE = 0.85  # of past sessions have their register taken
+ASSESSED = frozenset(STATUS_WEIGHTS) - {"received", "awaiting_assessment"}
+STARTED = frozenset({"on_programme", "completed", "ended_early"})
+PATHWAY_WEIGHTS = {"lower": 5, "medium": 20, "higher": 75}
+# The groups of an area by module: most men spend most of their time in the longer-term group.
+GROUP_MIX = {"induction": 0.48, "longer-term": 0.41, "relapse-prevention": 0.11}
+INDUCTION_PATTERNS = {"full-days": 25, "half-days": 45, "evenings": 30}
+ROLLING_PATTERNS = {"half-days": 70, "evenings": 30}
+EVENING_SHARE = 0.3  # of men, who can come only in the evening
+PLANNED_SHARE = 0.08  # of Induction groups, which start after today
+ESTABLISHED_SHARE = 0.85  # of rolling groups, which began before the two years
+ESTABLISHED_WEEKS = 150  # how long before
+OPENED_WITHIN_WEEKS = 60  # the others open within the first weeks of the two years
+# Of the men who have started, those who were already in a rolling group when the two years
+# began; their Induction and earlier sessions lie before the data set and are not generated.
+EARLIER_SHARE = 0.6
+JOIN_POINTS_SEARCHED = 12
+REGISTER_SHARE = 0.97  # of past sessions with men in them have their register taken
 ABSENT_SHARE = 0.06
 FAILED_SHARE = 0.02
-BULK = 2000
+ABSENCE_DECIDED_AFTER = datetime.timedelta(days=14)
+ENFORCEMENT_DECIDED_AFTER = datetime.timedelta(days=21)
+MEN_PER_OFFICER = 60
+OFFICERS_PER_TEAM = 8
+GROUPS_PER_FACILITATOR = 4
+BATCH = 5_000  # rows per INSERT elsewhere
+COPY_BATCH = 50_000  # rows per COPY on PostgreSQL
+IDS_AT_ONCE = 10_000
 
 Progress = Callable[[str], None]
+
+
+# -- The plan: who and what exists, from the seed alone ---------------------------------------
 
 
 @dataclass(frozen=True)
@@ -73,10 +121,12 @@ class ManSpec:
     last_name: str
     date_of_birth: datetime.date
     address: str
-    status: str
+    status: str  # as drawn; `place_men` decides the final one
+    pathway: str  # blank until assessed
+    evening: bool  # can come only in the evening
     report_type: str
     sentence_type: str
-    sentence_start: datetime.date
+    weeks_before_start: int  # from his sentence to his first session (or to today)
     offence_category: str
 
 
@@ -84,6 +134,7 @@ class ManSpec:
 class GroupSpec:
     name: str
     centre: int  # index into the area's centres
+    module: str
     pattern: str
     start: datetime.date
     weekday: int
@@ -100,92 +151,612 @@ class AreaSpec:
     men: list[ManSpec] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Sizes:
+    areas: int
+    centres: int
+    men: int
+    groups: int
+
+
 def scaled(full: int, scale: float) -> int:
     return max(1, round(full * scale))
+
+
+def sizes(scale: float) -> Sizes:
+    areas = scaled(FULL_SCALE["areas"], scale)
+    return Sizes(
+        areas=areas,
+        centres=max(areas, scaled(FULL_SCALE["centres"], scale)),
+        men=scaled(FULL_SCALE["men"], scale),
+        groups=scaled(FULL_SCALE["groups"], scale),
+    )
 
 
 def _share(total: int, parts: int, index: int) -> int:
     return total // parts + (1 if index < total % parts else 0)
 
 
-def plan_national(rng: random.Random, scale: float = 1.0) -> list[AreaSpec]:
+def seeded(seed: int, *parts: object) -> random.Random:
+    """A repeatable generator, one per purpose and area so that each can be drawn alone.
+    The data are fictional, so no secrecy is wanted."""
+    key = "/".join(str(part) for part in (seed, *parts))
+    return random.Random(key) if parts else random.Random(seed)  # noqa: S311
+
+
+def plan_national(
+    seed: int, scale: float = 1.0, definition: ProgrammeDefinition | None = None
+) -> list[AreaSpec]:
     """Every area with its centres, groups and men; no database access."""
-    areas = scaled(FULL_SCALE["areas"], scale)
-    centres = max(areas, scaled(FULL_SCALE["centres"], scale))
-    men = scaled(FULL_SCALE["men"], scale)
-    groups = scaled(FULL_SCALE["groups"], scale)
+    return list(iter_plan(seed, scale, definition))
+
+
+def iter_plan(
+    seed: int, scale: float, definition: ProgrammeDefinition | None = None
+) -> Iterator[AreaSpec]:
+    total = sizes(scale)
+    for index in range(total.areas):
+        yield plan_area(seed, index, total, definition or shipped_definition(PROGRAMME))
+
+
+def plan_area(seed: int, index: int, total: Sizes, definition: ProgrammeDefinition) -> AreaSpec:
+    rng = seeded(seed, "area", index + 1)
+    number = index + 1
+    town = TOWNS[index % len(TOWNS)]
+    area = AreaSpec(
+        number=number,
+        name=f"Generated area {number:02d}",
+        slug=f"gen-{number:02d}",
+        town=town,
+        centres=_share(total.centres, total.areas, index),
+    )
+    area.groups.extend(
+        _plan_groups(rng, town, area.centres, _share(total.groups, total.areas, index))
+    )
     statuses = list(STATUS_WEIGHTS)
     weights = list(STATUS_WEIGHTS.values())
-    plan = []
-    for index in range(areas):
-        number = index + 1
-        town = TOWNS[index % len(TOWNS)]
-        area = AreaSpec(
-            number=number,
-            name=f"Generated area {number:02d}",
-            slug=f"gen-{number:02d}",
-            town=town,
-            centres=_share(centres, areas, index),
-        )
-        for g in range(_share(groups, areas, index)):
-            start = TODAY + datetime.timedelta(weeks=rng.randint(-40, 12))
-            area.groups.append(
-                GroupSpec(
-                    name=f"{town} induction {g + 1:04d}",
-                    centre=g % area.centres,
-                    pattern=rng.choice(PATTERNS),
-                    start=start,
-                    weekday=rng.randint(0, 4),
-                )
+    for m in range(_share(total.men, total.areas, index)):
+        # The first men of an area take every status in turn, so that each is present.
+        status = statuses[m] if m < len(statuses) else rng.choices(statuses, weights)[0]
+        area.men.append(_man(rng, f"G{number:02d}{m + 1:06d}", status))
+    return area
+
+
+def _plan_groups(rng: random.Random, town: str, centres: int, count: int) -> list[GroupSpec]:
+    """Induction groups starting all through the two years (a few still to start), and rolling
+    groups that run on to the end, most of them running already when the two years began."""
+    modules = [_module_for(n, count) for n in range(count)]
+    inductions = modules.count("induction")
+    planned = round(inductions * PLANNED_SHARE) if inductions > 1 else 0
+    past_weeks = (TODAY - FIRST_WEEK).days // 7
+    ahead_weeks = (LAST_WEEK - TODAY).days // 7
+    groups = []
+    seen: Counter[str] = Counter()
+    for n, module in enumerate(modules):
+        k = seen[module]
+        seen[module] += 1
+        if module == "induction":
+            if k < inductions - planned:  # started: spread evenly over the two years
+                week = int((k + rng.random()) * past_weeks / (inductions - planned))
+            else:
+                week = past_weeks + 1 + rng.randrange(max(1, ahead_weeks - 1))
+            pattern = _draw(rng, INDUCTION_PATTERNS)
+        elif rng.random() < ESTABLISHED_SHARE:  # running since before the two years
+            week = -rng.randint(1, ESTABLISHED_WEEKS)
+            pattern = _draw(rng, ROLLING_PATTERNS)
+        else:  # opened during them
+            week = rng.randrange(OPENED_WITHIN_WEEKS)
+            pattern = _draw(rng, ROLLING_PATTERNS)
+        weekday = rng.randint(0, 4)
+        monday = FIRST_WEEK - datetime.timedelta(days=FIRST_WEEK.weekday())
+        start = monday + datetime.timedelta(weeks=week, days=weekday)
+        groups.append(
+            GroupSpec(
+                name=f"{town} {module.replace('-', ' ')} {n + 1:04d}",
+                centre=n % centres,
+                module=module,
+                pattern=pattern,
+                start=start,
+                weekday=weekday,
             )
-        for m in range(_share(men, areas, index)):
-            area.men.append(_man(rng, f"G{number:02d}{m + 1:06d}", statuses, weights))
-        plan.append(area)
-    return plan
+        )
+    return groups
 
 
-def _man(rng: random.Random, reference: str, statuses: list[str], weights: list[int]) -> ManSpec:
+def _module_for(n: int, count: int) -> str:
+    """Modules in GROUP_MIX's shares, interleaved, so that even a few groups have each."""
+    if count < len(GROUP_MIX):
+        return "induction" if n < count - 1 or count == 1 else "longer-term"
+    cumulative = 0.0
+    point = ((n * 0.618034) % 1.0) if count > len(GROUP_MIX) else (n + 0.5) / count
+    for module, share in GROUP_MIX.items():
+        cumulative += share
+        if point < cumulative:
+            return module
+    return "induction"
+
+
+def _draw(rng: random.Random, weights: dict[str, int]) -> str:
+    return rng.choices(list(weights), list(weights.values()))[0]
+
+
+def _man(rng: random.Random, reference: str, status: str) -> ManSpec:
     return ManSpec(
         case_reference=reference,
         first_name=rng.choice(FIRST_NAMES),
         last_name=rng.choice(LAST_NAMES),
         date_of_birth=TODAY - datetime.timedelta(days=rng.randint(20 * 365, 65 * 365)),
         address=f"{rng.randint(1, 120)} {rng.choice(STREETS)}",
-        status=rng.choices(statuses, weights)[0],
+        status=status,
+        pathway=_draw(rng, PATHWAY_WEIGHTS) if status in ASSESSED else "",
+        evening=rng.random() < EVENING_SHARE,
         report_type=ReportType.PRE_SENTENCE if rng.random() < 0.8 else ReportType.PAROLE,  # noqa: PLR2004
         sentence_type=SentenceType.COMMUNITY_ORDER
         if rng.random() < 0.75  # noqa: PLR2004
         else SentenceType.LICENCE,
-        sentence_start=TODAY - datetime.timedelta(weeks=rng.randint(1, 110)),
+        weeks_before_start=rng.randint(3, 26),
         offence_category=rng.choice(["contact", "non_contact", "internet"]),
     )
 
 
-def seeded(seed: int) -> random.Random:
-    """A repeatable generator: the data are fictional, so no secrecy is wanted."""
-    return random.Random(seed)  # noqa: S311
+# -- Places: which groups each man is in, and when ---------------------------------------------
 
 
-def already_generated() -> bool:
-    return Area.objects.filter(slug=FIRST_SLUG).exists()
+@dataclass(frozen=True)
+class Stint:
+    """A man's place in one group: sessions `first` to `last` (numbers; `last` may lie past the
+    timetable's end while his place runs on)."""
+
+    man: int
+    group: int
+    first: int
+    last: int
+    joined_on: datetime.date
+    left_on: datetime.date | None
 
 
-def generate_national(*, seed: int, scale: float, progress: Progress) -> dict[str, int]:
-    """Write the whole data set, one transaction per area. Returns counts of what was made."""
-    ensure_reference_data()
-    plan = plan_national(seeded(seed), scale)
-    rng = seeded(seed + 1)  # registers and their outcomes
-    totals: dict[str, int] = {}
-    for spec in plan:
-        with transaction.atomic():
-            counts = write_area(spec, rng)
-        for key, value in counts.items():
-            totals[key] = totals.get(key, 0) + value
-        progress(
-            f"{spec.number} of {len(plan)} areas: {spec.name}, {counts['groups']} groups, "
-            f"{counts['men']} men, {counts['registers']} registers"
+@dataclass
+class Placement:
+    timetables: list[list[PlannedSession]]  # each group's, numbered from 1 at its start
+    stints: list[Stint]
+    statuses: list[str]
+    programme_start: list[datetime.date | None]  # his first session, as far as known
+
+
+class _Seats:
+    """Who sits in each of a group's seats, and when."""
+
+    def __init__(self, size: int) -> None:
+        self.taken: list[list[tuple[datetime.date, datetime.date]]] = [[] for _ in range(size)]
+
+    def free(self, start: datetime.date, end: datetime.date) -> int | None:
+        for seat, spans in enumerate(self.taken):
+            for a, b in spans:
+                if a <= end and start <= b:
+                    break
+            else:
+                return seat
+        return None
+
+    def take(self, seat: int, start: datetime.date, end: datetime.date) -> None:
+        self.taken[seat].append((start, end))
+
+
+@dataclass
+class _Rolling:
+    index: int
+    dates: list[datetime.date]  # of sessions numbered 1, 2, ...
+    joins: list[int]  # session numbers at join points
+    join_dates: list[datetime.date]
+    seats: _Seats
+
+    def end(self, last: int) -> datetime.date:
+        """The date of session `last`, or when it would be once timetabled."""
+        if last <= len(self.dates):
+            return self.dates[last - 1]
+        return self.dates[-1] + datetime.timedelta(weeks=last - len(self.dates) + 1)
+
+
+def timetable_for(spec: GroupSpec, definition: ProgrammeDefinition) -> list[PlannedSession]:
+    """The group's sessions as the app would timetable them (bank holidays skipped; generated
+    areas have no closure days): a closed group's whole module, a rolling group's meetings
+    from its start to `LAST_WEEK`. Sessions before `FIRST_WEEK` are not written."""
+    module = definition.module(spec.module)
+    pattern = definition.patterns[spec.pattern]
+    blocked = closed_days({})
+    if module.mode == "rolling":
+        weeks = (LAST_WEEK - spec.start).days // 7 + 1
+        planned = plan_rolling(pattern=pattern, start=spec.start, weeks=weeks, blocked=blocked)
+        return [item for item in planned if item.date <= LAST_WEEK]  # bank holidays push on
+    timetable = plan_module(
+        module=module, pattern=pattern, start=spec.start, blocked=blocked, weekday=spec.weekday
+    )
+    return list(timetable.sessions)
+
+
+class _Placer:
+    """The seats of one area's groups, filled man by man."""
+
+    def __init__(self, spec: AreaSpec, definition: ProgrammeDefinition, rng: random.Random) -> None:
+        self.definition = definition
+        self.rng = rng
+        cache: dict[tuple[str, str, datetime.date, int], list[PlannedSession]] = {}
+        self.timetables: list[list[PlannedSession]] = []
+        for group in spec.groups:
+            key = (group.module, group.pattern, group.start, group.weekday)
+            if key not in cache:
+                cache[key] = timetable_for(group, definition)
+            self.timetables.append(cache[key])
+        self.maximum = definition.group_size_maximum
+        self.closed: dict[str, list[int]] = {"day": [], "evening": []}
+        self.rolling: dict[tuple[str, str], list[_Rolling]] = {}
+        for n, group in enumerate(spec.groups):
+            slot = self.slot_of(group.pattern)
+            module = definition.module(group.module)
+            if module.mode != "rolling":
+                self.closed[slot].append(n)
+                continue
+            meetings = module.meetings[group.pattern]
+            dates = [item.date for item in self.timetables[n]]
+            joins = [i + 1 for i in range(len(dates)) if i % meetings + 1 in module.join_points]
+            self.rolling.setdefault((group.module, slot), []).append(
+                _Rolling(n, dates, joins, [dates[j - 1] for j in joins], _Seats(self.maximum))
+            )
+        for slot in self.closed:
+            self.closed[slot].sort(key=lambda n: self.timetables[n][0].date)
+        self.starts = {
+            slot: [self.timetables[n][0].date for n in groups]
+            for slot, groups in self.closed.items()
+        }
+        self.ends = {
+            slot: [self.timetables[n][-1].date for n in groups]
+            for slot, groups in self.closed.items()
+        }
+        self.filled: Counter[int] = Counter()
+
+    def slot_of(self, pattern: str) -> str:
+        return "evening" if self.definition.patterns[pattern].slot == "evening" else "day"
+
+    def closed_place(self, slot: str, low: int, high: int) -> int | None:
+        """A closed group with room among closed[slot][low:high], drawn at random."""
+        groups = self.closed[slot]
+        if high <= low:
+            return None
+        for _ in range(8):
+            n = groups[self.rng.randrange(low, high)]
+            if self.filled[n] < self.maximum:
+                return n
+        offset = self.rng.randrange(high - low)
+        for step in range(high - low):
+            n = groups[low + (offset + step) % (high - low)]
+            if self.filled[n] < self.maximum:
+                return n
+        return None
+
+    def rolling_place(
+        self, module: str, slot: str, after: datetime.date, needed: int
+    ) -> tuple[_Rolling, int, int, datetime.date] | None:
+        """The earliest join point after `after` in a rolling group of this module with a seat
+        free for the `needed` meetings: (group, first session number, seat, last date)."""
+        best: tuple[_Rolling, int, int, datetime.date] | None = None
+        best_date: datetime.date | None = None
+        for group in self.rolling.get((module, slot), []):
+            k = bisect.bisect_right(group.join_dates, after)
+            for first in group.joins[k : k + JOIN_POINTS_SEARCHED]:
+                date = group.dates[first - 1]
+                if best_date is not None and date >= best_date:
+                    break
+                end = group.end(first + needed - 1)
+                seat = group.seats.free(date, end)
+                if seat is not None:
+                    best, best_date = (group, first, seat, end), date
+                    break
+        return best
+
+    def earlier_place(
+        self, module: str, slot: str, needed: int
+    ) -> tuple[_Rolling, int, int, datetime.date] | None:
+        """A place he took before the two years began and still held when they did."""
+        groups = self.rolling.get((module, slot), [])
+        for _ in range(3 * len(groups)):
+            group = groups[self.rng.randrange(len(groups))]
+            low = bisect.bisect_left(
+                group.join_dates, FIRST_WEEK - datetime.timedelta(weeks=needed - 1)
+            )
+            high = bisect.bisect_left(group.join_dates, FIRST_WEEK)
+            if high <= low:
+                continue
+            first = group.joins[self.rng.randrange(low, high)]
+            end = group.end(first + needed - 1)
+            seat = group.seats.free(group.dates[first - 1], end)
+            if seat is not None:
+                return group, first, seat, end
+        return None
+
+    def take_rolling(
+        self, man: int, found: tuple[_Rolling, int, int, datetime.date], needed: int
+    ) -> Stint:
+        group, first, seat, end = found
+        group.seats.take(seat, group.dates[first - 1], end)
+        return Stint(
+            man=man,
+            group=group.index,
+            first=first,
+            last=first + needed - 1,
+            joined_on=group.dates[first - 1],
+            left_on=end if end < TODAY else None,
         )
-    return totals
+
+    def take_closed(self, man: int, n: int) -> Stint:
+        self.filled[n] += 1
+        sessions = self.timetables[n]
+        return Stint(
+            man=man,
+            group=n,
+            first=1,
+            last=len(sessions),
+            joined_on=sessions[0].date,
+            left_on=sessions[-1].date if sessions[-1].date < TODAY else None,
+        )
+
+
+def place_men(spec: AreaSpec, definition: ProgrammeDefinition, seed: int) -> Placement:
+    """Give each man his places, as the programme would: a closed Induction group, then the
+    rolling groups his pathway needs, each from its next join point with a seat free for as
+    long as he needs it. Half the men who have started were in a rolling group already when
+    the two years began. His status follows from where that leaves him today: allocated (his
+    group has not started), on the programme (a place runs on past today, or he waits for his
+    next group), completed, or ended early (a place cut short). A man who finds no place
+    waits for allocation. No database access."""
+    rng = seeded(seed, "places", spec.number)
+    placer = _Placer(spec, definition, rng)
+    earlier = [
+        man.status in STARTED and rng.random() < EARLIER_SHARE for man in spec.men
+    ]  # drawn first, so that the draws below do not shift them
+    chosen: dict[int, tuple[str, list[Stint]]] = {}
+    # Men already in a rolling group take their seats first, as they did in time.
+    order = [m for m in range(len(spec.men)) if earlier[m]]
+    order += [m for m in range(len(spec.men)) if not earlier[m]]
+    for m in order:
+        chosen[m] = _place_man(placer, m, spec.men[m], earlier=earlier[m])
+    stints: list[Stint] = []
+    statuses: list[str] = []
+    programme_start: list[datetime.date | None] = []
+    for m in range(len(spec.men)):
+        status, mine = chosen[m]
+        statuses.append(status)
+        stints.extend(mine)
+        programme_start.append(mine[0].joined_on if mine else None)
+    return Placement(
+        timetables=placer.timetables,
+        stints=stints,
+        statuses=statuses,
+        programme_start=programme_start,
+    )
+
+
+def _place_man(placer: _Placer, m: int, man: ManSpec, *, earlier: bool) -> tuple[str, list[Stint]]:
+    status = man.status
+    if status not in STARTED and status != "allocated":
+        return status, []
+    definition = placer.definition
+    slot = "evening" if man.evening else "day"
+    pattern = "evenings" if slot == "evening" else "half-days"
+    later = [
+        (part.module, _meetings(definition, part.module, part.sessions, pattern))
+        for part in definition.pathway(man.pathway).modules
+        if part.module != "induction"
+    ]
+    mine: list[Stint] = []
+    if earlier and later:
+        module, needed = later[0]
+        found = placer.earlier_place(module, slot, needed)
+        if found is not None:
+            mine.append(placer.take_rolling(m, found, needed))
+            later = later[1:]
+    if not mine:
+        n = _induction_for(placer, slot, status, sum(needed + 5 for _, needed in later))
+        if n is None:
+            return "awaiting_allocation", []
+        mine.append(placer.take_closed(m, n))
+    waiting = len(later)
+    for module, needed in later:
+        if mine[-1].left_on is None:
+            break
+        found = placer.rolling_place(module, slot, mine[-1].left_on, needed)
+        if found is None:
+            break  # he waits for a place
+        mine.append(placer.take_rolling(m, found, needed))
+        waiting -= 1
+    if status == "allocated":
+        return status, mine
+    if status == "ended_early":
+        mine = _cut_short(placer.rng, mine, placer.timetables)
+        return ("ended_early", mine) if mine else ("awaiting_allocation", [])
+    finished = waiting == 0 and mine[-1].left_on is not None
+    return ("completed" if finished else "on_programme"), mine
+
+
+def _induction_for(placer: _Placer, slot: str, status: str, rest_weeks: int) -> int | None:
+    """A closed Induction group for a man of this status: one not started yet for a man
+    allocated; for a man who completed, one that ended early enough for the rest of his
+    pathway; for a man on the programme, one that did not."""
+    starts, ends = placer.starts[slot], placer.ends[slot]
+    started = bisect.bisect_left(starts, TODAY)
+    latest = TODAY - datetime.timedelta(weeks=rest_weeks)
+    if status == "allocated":
+        return placer.closed_place(slot, started, len(starts))
+    if status == "completed":
+        n = placer.closed_place(slot, 0, bisect.bisect_left(ends, latest))
+    elif status == "on_programme":
+        n = placer.closed_place(slot, bisect.bisect_left(ends, latest), started)
+    else:
+        n = None
+    return n if n is not None else placer.closed_place(slot, 0, started)
+
+
+def _meetings(
+    definition: ProgrammeDefinition, module: str, sessions: int | str, pattern: str
+) -> int:
+    return definition.module(module).meetings[pattern] if sessions == "all" else int(sessions)
+
+
+def _cut_short(
+    rng: random.Random, stints: list[Stint], timetables: list[list[PlannedSession]]
+) -> list[Stint]:
+    """His places up to a session of the two years he came to, where he stopped coming."""
+    past = [
+        (k, timetables[stint.group][number - 1].date)
+        for k, stint in enumerate(stints)
+        for number in range(stint.first, min(stint.last, len(timetables[stint.group])) + 1)
+        if FIRST_WEEK <= timetables[stint.group][number - 1].date < TODAY
+    ]
+    if not past:
+        return []
+    k, stop = past[rng.randrange(len(past))]
+    cut = stints[k]
+    return [*stints[:k], Stint(cut.man, cut.group, cut.first, cut.last, cut.joined_on, stop)]
+
+
+# -- Writing: one area per transaction, the big tables in batches -------------------------------
+
+
+def _json_text(value: Any) -> str:
+    """JSON for COPY; the generator's values are plain (dates already ISO strings)."""
+    if not value:
+        return "[]" if isinstance(value, list) else "{}"
+    return json.dumps(value)
+
+
+def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    found = model._meta.get_field(name)
+    if not isinstance(found, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a column.")
+    return found
+
+
+def _column(found: models.Field[Any, Any]) -> str:
+    if found.column is None:
+        raise TypeError(f"{found} has no column.")
+    return found.column
+
+
+class _Table:
+    """The rows of one table, written in batches: COPY on PostgreSQL, INSERT elsewhere. A row
+    gives the named fields in order; every other field takes its default (auto_now and
+    auto_now_add fields the time of writing), so a new field with a default needs no change."""
+
+    def __init__(
+        self, model: type[models.Model], names: Sequence[str], written: Callable[[int], object]
+    ) -> None:
+        meta = model._meta
+        given = [_field(model, name) for name in names]
+        now = timezone.now()
+        rest = [
+            f
+            for f in meta.concrete_fields
+            if f not in given and not (f.primary_key and isinstance(f, models.AutoField))
+        ]
+        self.defaults = tuple(
+            now
+            if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
+            # Types: the stubs give Field.get_default() as Any-returning, which it is.
+            else f.get_default()
+            for f in rest
+        )
+        self.fields = [*given, *rest]
+        self.columns = [_column(f) for f in self.fields]
+        self.table = meta.db_table
+        self.json = [i for i, f in enumerate(self.fields) if isinstance(f, models.JSONField)]
+        self.rows: list[tuple[Any, ...]] = []
+        self.count = 0
+        self.written = written
+        self.postgres = connection.vendor == "postgresql"
+        self.batch = COPY_BATCH if self.postgres else BATCH
+
+    def add(self, *values: Any) -> None:
+        self.rows.append(values)
+        if len(self.rows) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        if self.postgres:
+            self._copy()
+        else:
+            self._insert()
+        self.count += len(self.rows)
+        self.written(len(self.rows))
+        self.rows = []
+        reset_queries()  # DEBUG keeps every query's text otherwise
+
+    def _copy(self) -> None:
+        from psycopg import sql  # noqa: PLC0415  (PostgreSQL only)
+
+        query = sql.SQL("COPY {} ({}) FROM STDIN").format(
+            sql.Identifier(self.table),
+            sql.SQL(", ").join([sql.Identifier(column) for column in self.columns]),
+        )
+        with connection.cursor() as cursor, cursor.copy(query) as copy:
+            for values in self.rows:
+                row = [*values, *self.defaults]
+                for i in self.json:
+                    row[i] = _json_text(row[i])
+                copy.write_row(row)
+
+    def _insert(self) -> None:
+        quote = connection.ops.quote_name
+        columns = ", ".join(quote(column) for column in self.columns)
+        marks = ", ".join(["%s"] * len(self.fields))
+        query = f"INSERT INTO {quote(self.table)} ({columns}) VALUES ({marks})"  # noqa: S608  (names from the models)
+        params = [
+            [
+                f.get_db_prep_save(value, connection)
+                for f, value in zip(self.fields, row, strict=True)
+            ]
+            for row in ([*values, *self.defaults] for values in self.rows)
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(query, params)
+
+
+class _Ids:
+    """Primary keys handed out before the rows are written, so that rows can refer to each
+    other: from the table's sequence on PostgreSQL, counting on from the largest elsewhere
+    (one writer at a time there)."""
+
+    def __init__(self, model: type[models.Model]) -> None:
+        self.table = model._meta.db_table
+        self.free: list[int] = []
+        self.next: int | None = None
+
+    def __call__(self) -> int:
+        if connection.vendor == "postgresql":
+            if not self.free:
+                with connection.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT nextval(pg_get_serial_sequence(%s, 'id')) "
+                        "FROM generate_series(1, %s)",
+                        [self.table, IDS_AT_ONCE],
+                    )
+                    self.free = [row[0] for row in cursor.fetchall()][::-1]
+            return self.free.pop()
+        if self.next is None:
+            with connection.cursor() as cursor:
+                quoted = connection.ops.quote_name(self.table)
+                cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {quoted}")  # noqa: S608  (a model's table)
+                self.next = int(cursor.fetchone()[0]) + 1
+        value = self.next
+        self.next += 1
+        return value
+
+
+def _at(day: datetime.date, at: datetime.time) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, at))
+
+
+NOON = datetime.time(12, 0)
 
 
 @dataclass
@@ -194,373 +765,688 @@ class _Staff:
     officers: list[User]
     facilitators: list[User]
 
+    def pair(self, group: int) -> tuple[User, User]:
+        count = len(self.facilitators)
+        return self.facilitators[(2 * group) % count], self.facilitators[(2 * group + 1) % count]
 
-def write_area(spec: AreaSpec, rng: random.Random) -> dict[str, int]:
-    area = Area.objects.create(
-        name=spec.name,
-        slug=spec.slug,
-        complaints_address=f"The Chief Officer\n{spec.name}\n1 High Street\n{spec.town}",
-    )
-    office = Office.objects.create(
-        area=area,
-        name=f"{spec.town} Probation Office",
-        slug=f"{spec.slug}-office",
-        town=spec.town,
-        is_staff_office=True,
-    )
-    centres = Office.objects.bulk_create(
-        Office(
-            area=area,
-            name=f"{spec.town} Group Centre {n + 1}",
-            slug=f"{spec.slug}-centre-{n + 1}",
+
+class _AreaWriter:
+    """Writes one planned area: the organisation with the ORM, the rest through `_Table`s."""
+
+    def __init__(  # noqa: PLR0913  (what one area's writing needs)
+        self,
+        spec: AreaSpec,
+        placement: Placement,
+        version: ProgrammeVersion,
+        ids: dict[type[models.Model], _Ids],
+        seed: int,
+        written: Callable[[int], object],
+    ) -> None:
+        self.spec = spec
+        self.placement = placement
+        self.version = version
+        self.definition = version.parsed
+        self.ids = ids
+        self.rng = seeded(seed, "registers", spec.number)
+        self.uuids = seeded(seed, "ids", spec.number)
+        self.written = written
+        self.tables: dict[str, _Table] = {}
+        self.failures: list[tuple[int, int, datetime.date, str]] = []
+        self.counts: Counter[str] = Counter()
+        self.made: dict[tuple[int, Action], AuditEvent] = {}
+        self.audit = self.table(
+            AuditEvent,
+            "at",
+            "actor",
+            "area",
+            "action",
+            "subject_type",
+            "subject_id",
+            "participant",
+            "old_values",
+            "new_values",
+            "detail",
+        )
+        self.attendances = self.table(
+            Attendance,
+            "id",
+            "session",
+            "referral",
+            "outcome",
+            "minutes_late",
+            "failures",
+            "recorded_by",
+            "recorded_at",
+        )
+        self.absences = self.table(
+            Absence,
+            "id",
+            "session",
+            "referral",
+            "reason",
+            "how_reported",
+            "reported_by",
+            "reported_at",
+            "evidence_due",
+            "status",
+            "decided_by",
+            "decided_at",
+            "decision_reason",
+        )
+
+    def table(self, model: type[models.Model], *names: str) -> _Table:
+        key = model._meta.label
+        if key not in self.tables:
+            self.tables[key] = _Table(model, names, self.written)
+        return self.tables[key]
+
+    def new_uuid(self) -> uuid.UUID:
+        return uuid.UUID(int=self.uuids.getrandbits(128), version=4)
+
+    def event(  # noqa: PLR0913  (an audit row's parts, by name)
+        self,
+        *,
+        actor: User,
+        action: Action,
+        at: datetime.datetime,
+        subject: type[models.Model],
+        subject_id: object,
+        participant: uuid.UUID | None = None,
+        old_values: dict[str, Any] | None = None,
+        new_values: dict[str, Any] | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        """An audit row as the app builds it (`build_event`: the actor's area, the subject's
+        label and key, empty values as {}), dated when it happened. `build_event` runs once per
+        actor and action; a model instance for each of millions of rows would cost more than
+        the rest of the row."""
+        key = (actor.pk, action)
+        made = self.made.get(key)
+        if made is None:
+            made = self.made[key] = build_event(acting_user=actor, action=action)
+        self.audit.add(
+            at,
+            made.actor_id,
+            made.area_id,
+            made.action,
+            subject._meta.label,
+            str(subject_id),
+            participant,
+            old_values or made.old_values,
+            new_values or made.new_values,
+            {"generated": True, **(detail or {})},
+        )
+
+    def write(self) -> Counter[str]:
+        self.organisation()
+        self.groups()
+        self.men()
+        self.sessions()
+        self.enforcement()
+        for table in self.tables.values():
+            table.flush()
+        labels = {
+            "groups": Group,
+            "men": Participant,
+            "sessions": Session,
+            "registers": Register,
+            "attendances": Attendance,
+            "absences": Absence,
+            "enforcement items": EnforcementItem,
+            "audit events": AuditEvent,
+        }
+        for name, model in labels.items():
+            written = self.tables.get(model._meta.label)
+            self.counts[name] = written.count if written else 0
+        return self.counts
+
+    def organisation(self) -> None:
+        spec = self.spec
+        self.area = Area.objects.create(
+            name=spec.name,
+            slug=spec.slug,
+            complaints_address=f"The Chief Officer\n{spec.name}\n1 High Street\n{spec.town}",
+        )
+        self.office = Office.objects.create(
+            area=self.area,
+            name=f"{spec.town} Probation Office",
+            slug=f"{spec.slug}-office",
             town=spec.town,
-            is_group_centre=True,
+            is_staff_office=True,
         )
-        for n in range(spec.centres)
-    )
-    rooms = Room.objects.bulk_create(Room(centre=centre, name="Group room") for centre in centres)
-    team = Team.objects.create(area=area, office=office, name=f"{spec.town} offender management")
-    staff = _staff(spec, area, office, team)
-    version = Programme.objects.get(code="csogp").current_version()
-    groups, plans = _groups(spec, area, centres, rooms, staff, version)
-    referrals = _men(spec, area, staff, version.programme, groups, plans, rng)
-    registers = _registers(groups, staff, rng)
-    return {"groups": len(groups), "men": len(referrals), "registers": registers}
-
-
-def _staff(spec: AreaSpec, area: Area, office: Office, team: Team) -> _Staff:
-    prefix = f"gen{spec.number:02d}"
-    people = [
-        ("pm", Role.PROGRAMME_MANAGER, None),
-        *[(f"om{n}", Role.OFFENDER_MANAGER, team) for n in range(1, 5)],
-        *[(f"fac{n}", Role.FACILITATOR, None) for n in range(1, 5)],
-    ]
-    users = []
-    for index, (suffix, role, user_team) in enumerate(people):
-        user = User(
-            username=f"{prefix}.{suffix}",
-            first_name=FIRST_NAMES[(spec.number * 7 + index) % len(FIRST_NAMES)],
-            last_name=LAST_NAMES[(spec.number * 11 + index) % len(LAST_NAMES)],
-            role=role,
-            area=area,
-            office=office,
-            team=user_team,
-            email=f"{prefix}.{suffix}@example.org",
-        )
-        user.set_unusable_password()
-        users.append(user)
-    users = User.objects.bulk_create(users)
-    return _Staff(manager=users[0], officers=users[1:5], facilitators=users[5:9])
-
-
-def _groups(  # noqa: PLR0913  (the parts of an area a group needs)
-    spec: AreaSpec,
-    area: Area,
-    centres: list[Office],
-    rooms: list[Room],
-    staff: _Staff,
-    version: ProgrammeVersion,
-) -> tuple[list[Group], dict[int, list[PlannedSession]]]:
-    plans = []
-    cache: dict[tuple[str, datetime.date, int], list[PlannedSession]] = {}
-    for group in spec.groups:
-        key = (group.pattern, group.start, group.weekday)
-        if key not in cache:
-            cache[key], _ = plan_group_sessions(
-                version=version,
-                module_code="induction",
-                pattern_code=group.pattern,
-                centre=centres[0],
-                start=group.start,
-                weekday=group.weekday,
+        self.centres = Office.objects.bulk_create(
+            Office(
+                area=self.area,
+                name=f"{spec.town} Group Centre {n + 1}",
+                slug=f"{spec.slug}-centre-{n + 1}",
+                town=spec.town,
+                is_group_centre=True,
             )
-        plans.append(cache[key])
-    groups = Group.objects.bulk_create(
-        Group(
-            area=area,
-            programme_id=version.programme_id,
-            version=version,
-            module="induction",
-            kind=GroupKind.CLOSED,
-            pattern=group.pattern,
-            weekday=group.weekday,
-            name=group.name,
-            centre=centres[group.centre],
-            room=rooms[group.centre],
-            start_date=planned[0].date,
+            for n in range(spec.centres)
         )
-        for group, planned in zip(spec.groups, plans, strict=True)
-    )
-    pairs = {
-        group.pk: [staff.facilitators[(2 * n) % 4], staff.facilitators[(2 * n + 1) % 4]]
-        for n, group in enumerate(groups)
-    }
-    Group.facilitators.through.objects.bulk_create(
-        Group.facilitators.through(group_id=group.pk, user_id=person.pk)
-        for group in groups
-        for person in pairs[group.pk]
-    )
-    sessions = Session.objects.bulk_create(
-        (
-            Session(
-                group=group,
-                number=item.number,
-                kind=item.kind,
-                date=item.date,
-                starts=item.starts,
-                ends=item.ends,
-                room=group.room,
-                moved_from=item.moved_from,
-                move_reason=item.reason or "",
+        self.rooms = Room.objects.bulk_create(
+            Room(centre=centre, name="Group room") for centre in self.centres
+        )
+        self.staff = self._staff()
+
+    def _staff(self) -> _Staff:
+        spec = self.spec
+        prefix = f"gen{spec.number:02d}"
+        officers = max(4, -(-len(spec.men) // MEN_PER_OFFICER))
+        teams = Team.objects.bulk_create(
+            Team(
+                area=self.area, office=self.office, name=f"{spec.town} offender management {t + 1}"
             )
-            for group, planned in zip(groups, plans, strict=True)
-            for item in planned
-        ),
-        batch_size=BULK,
-    )
-    SessionFacilitator.objects.bulk_create(
-        (
-            SessionFacilitator(session=session, facilitator=person)
-            for session in sessions
-            for person in pairs[session.group_id]
-        ),
-        batch_size=BULK,
-    )
-    AuditEvent.objects.bulk_create(
-        (
-            build_event(
-                acting_user=staff.manager,
+            for t in range(-(-officers // OFFICERS_PER_TEAM))
+        )
+        facilitators = max(4, -(-len(spec.groups) // GROUPS_PER_FACILITATOR))
+        people: list[tuple[str, str, Team | None]] = [
+            ("pm", Role.PROGRAMME_MANAGER, None),
+            ("chief", Role.CHIEF_OFFICER, None),
+            *[(f"spo{t + 1}", Role.MANAGER, team) for t, team in enumerate(teams)],
+            *[
+                (f"om{n + 1}", Role.OFFENDER_MANAGER, teams[n // OFFICERS_PER_TEAM])
+                for n in range(officers)
+            ],
+            *[(f"fac{n + 1}", Role.FACILITATOR, None) for n in range(facilitators)],
+        ]
+        users = []
+        for index, (suffix, role, team) in enumerate(people):
+            user = User(
+                username=f"{prefix}.{suffix}",
+                first_name=FIRST_NAMES[(spec.number * 7 + index) % len(FIRST_NAMES)],
+                last_name=LAST_NAMES[(spec.number * 11 + index) % len(LAST_NAMES)],
+                role=role,
+                area=self.area,
+                office=self.office,
+                team=team,
+                email=f"{prefix}.{suffix}@example.org",
+            )
+            user.set_unusable_password()
+            users.append(user)
+        users = User.objects.bulk_create(users)
+        by_role: dict[str, list[User]] = {}
+        for user in users:
+            by_role.setdefault(user.role, []).append(user)
+        return _Staff(
+            manager=by_role[Role.PROGRAMME_MANAGER][0],
+            officers=by_role[Role.OFFENDER_MANAGER],
+            facilitators=by_role[Role.FACILITATOR],
+        )
+
+    def groups(self) -> None:
+        version = self.version
+        self.group_ids = [self.ids[Group]() for _ in self.spec.groups]
+        groups = self.table(
+            Group,
+            "id",
+            "area",
+            "programme",
+            "version",
+            "module",
+            "kind",
+            "pattern",
+            "weekday",
+            "name",
+            "centre",
+            "room",
+            "start_date",
+        )
+        leads = self.table(Group.facilitators.through, "group", "user")
+        for n, (group, sessions) in enumerate(
+            zip(self.spec.groups, self.placement.timetables, strict=True)
+        ):
+            rolling = self.definition.module(group.module).mode == "rolling"
+            groups.add(
+                self.group_ids[n],
+                self.area.pk,
+                version.programme_id,
+                version.pk,
+                group.module,
+                GroupKind.ROLLING if rolling else GroupKind.CLOSED,
+                group.pattern,
+                group.weekday,
+                group.name,
+                self.centres[group.centre].pk,
+                self.rooms[group.centre].pk,
+                sessions[0].date,
+            )
+            for person in self.staff.pair(n):
+                leads.add(self.group_ids[n], person.pk)
+            self.event(
+                actor=self.staff.manager,
                 action=Action.GROUP_CREATED,
-                subject=group,
+                at=_at(sessions[0].date - datetime.timedelta(weeks=4), NOON),
+                subject=Group,
+                subject_id=self.group_ids[n],
                 new_values={
                     "name": group.name,
-                    "module": "induction",
+                    "module": group.module,
                     "pattern": group.pattern,
-                    "start": group.start_date.isoformat(),
-                    "sessions": len(planned),
+                    "start": sessions[0].date.isoformat(),
+                    "sessions": len(sessions),
                 },
-                detail={"generated": True},
             )
-            for group, planned in zip(groups, plans, strict=True)
-        ),
-        batch_size=BULK,
-    )
-    return groups, {group.pk: planned for group, planned in zip(groups, plans, strict=True)}
 
-
-def _phase(planned: list[PlannedSession]) -> str:
-    if planned[0].date > TODAY:
-        return "allocated"
-    if planned[-1].date < TODAY:
-        return "completed"
-    return "on_programme"
-
-
-def _men(  # noqa: PLR0913  (what a man's record and place need)
-    spec: AreaSpec,
-    area: Area,
-    staff: _Staff,
-    programme: Programme,
-    groups: list[Group],
-    plans: dict[int, list[PlannedSession]],
-    rng: random.Random,
-) -> list[Referral]:
-    maximum = groups[0].version.parsed.group_size_maximum if groups else 0
-    by_phase: dict[str, list[Group]] = {"allocated": [], "on_programme": [], "completed": []}
-    for group in groups:
-        by_phase[_phase(plans[group.pk])].append(group)
-    filled: dict[int, int] = {}
-    reasons = {
-        reason.status_id: reason
-        for reason in StatusReason.objects.filter(status__needs_reason=True).order_by("-code")
-    }
-    participants: list[Participant] = []
-    referrals: list[Referral] = []
-    memberships: list[Membership] = []
-    for number, man in enumerate(spec.men):
-        officer = staff.officers[number % len(staff.officers)]
-        participant = Participant(
-            area=area,
-            case_reference=man.case_reference,
-            first_name=man.first_name,
-            last_name=man.last_name,
-            date_of_birth=man.date_of_birth,
-            phone=f"07700 900{number % 1000:03d}",  # Ofcom's range reserved for drama
-            address=man.address,
-            available_daytime=True,
-            available_evening=number % 2 == 0,
+    def men(self) -> None:  # noqa: PLR0915  (a man's record, referral and places, field by field)
+        spec, placement = self.spec, self.placement
+        reasons = {
+            reason.status_id: reason.pk
+            for reason in StatusReason.objects.filter(status__needs_reason=True).order_by("-code")
+        }
+        programme = self.version.programme_id
+        participants = self.table(
+            Participant,
+            "id",
+            "area",
+            "case_reference",
+            "first_name",
+            "last_name",
+            "date_of_birth",
+            "phone",
+            "address",
+            "available_daytime",
+            "available_evening",
+            "created_at",
+            "updated_at",
         )
-        status = man.status
-        phase = "completed" if status == "ended_early" else status
-        place = None
-        if phase in by_phase:
-            place = _place(by_phase[phase], filled, maximum, number)
-            if place is None:
-                status = "awaiting_allocation"
-        referral = Referral(
-            participant=participant,
-            programme=programme,
-            report_type=man.report_type,
-            report_date=man.sentence_start - datetime.timedelta(days=14),
-            report_author=f"{man.last_name} Report Writer",
-            sentence_type=man.sentence_type,
-            offence_category=man.offence_category,
-            sentence_start=man.sentence_start,
-            sentence_end=man.sentence_start + datetime.timedelta(weeks=156),
-            responsible_officer=officer,
-            status_id=status,
-            status_reason=reasons.get(status),
+        referrals = self.table(
+            Referral,
+            "id",
+            "participant",
+            "programme",
+            "report_type",
+            "report_date",
+            "report_author",
+            "sentence_type",
+            "offence_category",
+            "pathway",
+            "sentence_start",
+            "sentence_end",
+            "responsible_officer",
+            "status",
+            "status_reason",
+            "created_at",
+            "updated_at",
         )
-        participants.append(participant)
-        referrals.append(referral)
-        if place is not None:
-            planned = plans[place.pk]
-            left_on = None
-            if status == "completed":
-                left_on = planned[-1].date
-            elif status == "ended_early":
-                left_on = planned[rng.randrange(len(planned))].date
-            memberships.append(
-                Membership(
-                    group=place, referral=referral, joined_on=place.start_date, left_on=left_on
-                )
+        self.referral_ids: list[uuid.UUID] = []
+        self.participant_ids: list[uuid.UUID] = []
+        for m, man in enumerate(spec.men):
+            person, referral = self.new_uuid(), self.new_uuid()
+            self.participant_ids.append(person)
+            self.referral_ids.append(referral)
+            officer = self.staff.officers[m % len(self.staff.officers)]
+            start = placement.programme_start[m] or TODAY
+            sentence_start = start - datetime.timedelta(weeks=man.weeks_before_start)
+            report_date = sentence_start - datetime.timedelta(days=14)
+            created = _at(sentence_start, NOON)
+            status = placement.statuses[m]
+            participants.add(
+                person,
+                self.area.pk,
+                man.case_reference,
+                man.first_name,
+                man.last_name,
+                man.date_of_birth,
+                f"07700 900{m % 1000:03d}",  # Ofcom's range reserved for drama
+                man.address,
+                not man.evening,
+                man.evening or m % 3 == 0,
+                created,
+                created,
             )
-    Participant.objects.bulk_create(participants, batch_size=BULK)
-    Referral.objects.bulk_create(referrals, batch_size=BULK)
-    Membership.objects.bulk_create(memberships, batch_size=BULK)
-    AuditEvent.objects.bulk_create(
-        (
-            build_event(
-                acting_user=referral.responsible_officer,
+            referrals.add(
+                referral,
+                person,
+                programme,
+                man.report_type,
+                report_date,
+                f"{man.last_name} Report Writer",
+                man.sentence_type,
+                man.offence_category,
+                man.pathway,
+                sentence_start,
+                sentence_start + datetime.timedelta(weeks=156),
+                officer.pk,
+                status,
+                reasons.get(status),
+                created,
+                created,
+            )
+            self.event(
+                actor=officer,
                 action=Action.REFERRAL_CREATED,
-                subject=referral,
-                participant=referral.participant,
-                new_values={"status": referral.status_id},
-                detail={"generated": True},
+                at=created,
+                subject=Referral,
+                subject_id=referral,
+                participant=person,
+                new_values={"status": status},
             )
-            for referral in referrals
-        ),
-        batch_size=BULK,
-    )
-    return referrals
+        self.places()
 
-
-def _place(
-    candidates: list[Group], filled: dict[int, int], maximum: int, number: int
-) -> Group | None:
-    """The next group of this phase with room, round-robin from the man's number."""
-    for step in range(len(candidates)):
-        group = candidates[(number + step) % len(candidates)]
-        if filled.get(group.pk, 0) < maximum:
-            filled[group.pk] = filled.get(group.pk, 0) + 1
-            return group
-    return None
-
-
-def _registers(groups: list[Group], staff: _Staff, rng: random.Random) -> int:
-    """Registers for most past sessions: mostly attended, some absences, a few failures."""
-    members: dict[int, list[Membership]] = {}
-    for membership in Membership.objects.filter(group__in=groups).order_by("pk"):
-        members.setdefault(membership.group_id, []).append(membership)
-    past = Session.objects.filter(group__in=groups, date__lt=TODAY).order_by("group_id", "number")
-    registers: list[Register] = []
-    taken: list[Session] = []
-    attendances: list[Attendance] = []
-    absences: list[Absence] = []
-    failures: list[Attendance] = []
-    for session in past:
-        if rng.random() >= REGISTER_SHARE:
-            continue
-        facilitator = staff.facilitators[session.group_id % len(staff.facilitators)]
-        taken_at = timezone.make_aware(datetime.datetime.combine(session.date, session.ends))
-        session.register_taken_at = taken_at
-        taken.append(session)
-        registers.append(
-            Register(session=session, version=1, taken_by=facilitator, taken_at=taken_at)
+    def places(self) -> None:
+        memberships = self.table(
+            Membership,
+            "id",
+            "group",
+            "referral",
+            "joined_on",
+            "left_on",
+            "first_session",
+            "last_session",
         )
-        for membership in members.get(session.group_id, []):
-            if membership.left_on is not None and membership.left_on < session.date:
-                continue
-            mark = Attendance(
-                session=session,
-                referral_id=membership.referral_id,
-                outcome=Outcome.ATTENDED,
-                recorded_by=facilitator,
+        self.members: dict[int, list[Stint]] = {}
+        for stint in self.placement.stints:
+            group = self.spec.groups[stint.group]
+            rolling = self.definition.module(group.module).mode == "rolling"
+            membership = self.ids[Membership]()
+            memberships.add(
+                membership,
+                self.group_ids[stint.group],
+                self.referral_ids[stint.man],
+                stint.joined_on,
+                stint.left_on,
+                stint.first if rolling else None,
+                stint.last if rolling else None,
             )
-            draw = rng.random()
-            if draw < ABSENT_SHARE:
-                mark.outcome, absence = _absence(session, membership, facilitator, rng)
-                absences.append(absence)
-            elif draw < ABSENT_SHARE + FAILED_SHARE:
-                mark.outcome = Outcome.FAILED_TO_COMPLY
-                mark.minutes_late = 25
-                mark.failures = [Failure.LATE]
-                failures.append(mark)
-            attendances.append(mark)
-    Session.objects.bulk_update(taken, ["register_taken_at"], batch_size=BULK)
-    Register.objects.bulk_create(registers, batch_size=BULK)
-    Attendance.objects.bulk_create(attendances, batch_size=BULK)
-    Absence.objects.bulk_create(absences, batch_size=BULK)
-    EnforcementItem.objects.bulk_create(
-        (
-            EnforcementItem(
-                referral_id=mark.referral_id,
-                attendance=mark,
-                failure_date=mark.session.date,
-                failure="Late beyond the allowed time",
-                advice=Advice.WARN_OR_REFER,
-                must_act_by=mark.session.date + datetime.timedelta(days=10),
-                explanation="A first failure to comply: warn him or refer him for breach.",
+            self.members.setdefault(stint.group, []).append(stint)
+            self.event(
+                actor=self.staff.manager,
+                action=Action.GROUP_MEMBER_ADDED,
+                at=_at(min(stint.joined_on, TODAY) - datetime.timedelta(days=14), NOON),
+                subject=Membership,
+                subject_id=membership,
+                participant=self.participant_ids[stint.man],
+                new_values={
+                    "group": group.name,
+                    "joined_on": stint.joined_on.isoformat(),
+                    "last_session": stint.last if rolling else None,
+                },
             )
-            for mark in failures
-        ),
-        batch_size=BULK,
-    )
-    AuditEvent.objects.bulk_create(
-        (
-            build_event(
-                acting_user=register.taken_by,
-                action=Action.REGISTER_TAKEN,
-                subject=register,
-                detail={"generated": True, "session": register.session_id},
-            )
-            for register in registers
-        ),
-        batch_size=BULK,
-    )
-    return len(registers)
+            if stint.left_on is not None:
+                self.event(
+                    actor=self.staff.manager,
+                    action=Action.GROUP_MEMBER_LEFT,
+                    at=_at(stint.left_on + datetime.timedelta(days=1), NOON),
+                    subject=Membership,
+                    subject_id=membership,
+                    participant=self.participant_ids[stint.man],
+                    new_values={"group": group.name, "left_on": stint.left_on.isoformat()},
+                )
 
-
-def _absence(
-    session: Session, membership: Membership, facilitator: User, rng: random.Random
-) -> tuple[Outcome, Absence]:
-    reason = rng.choice([AbsenceReason.ILLNESS, AbsenceReason.WORK, AbsenceReason.NONE_GIVEN])
-    decided = session.date < TODAY - datetime.timedelta(days=14)
-    acceptable = reason != AbsenceReason.NONE_GIVEN
-    if not decided:
-        status, outcome = AbsenceStatus.PENDING, Outcome.ABSENT_PENDING
-    elif acceptable:
-        status, outcome = AbsenceStatus.ACCEPTABLE, Outcome.ABSENT_ACCEPTABLE
-    else:
-        status, outcome = AbsenceStatus.UNACCEPTABLE, Outcome.ABSENT_UNACCEPTABLE
-    absence = Absence(
-        session=session,
-        referral_id=membership.referral_id,
-        reason=reason,
-        how_reported=HowReported.REGISTER,
-        reported_by=facilitator,
-        evidence_due=session.date + datetime.timedelta(days=7)
-        if reason == AbsenceReason.ILLNESS
-        else None,
-        status=status,
-        decided_by=facilitator if decided else None,
-        decided_at=timezone.make_aware(
-            datetime.datetime.combine(session.date + datetime.timedelta(days=7), session.ends)
+    def sessions(self) -> None:
+        sessions = self.table(
+            Session,
+            "id",
+            "group",
+            "number",
+            "kind",
+            "date",
+            "starts",
+            "ends",
+            "room",
+            "moved_from",
+            "move_reason",
+            "register_taken_at",
         )
-        if decided
-        else None,
-        decision_reason=("He explained it." if acceptable else "No reason given.")
-        if decided
-        else "",
-    )
-    return outcome, absence
+        staffing = self.table(SessionFacilitator, "session", "facilitator")
+        registers = self.table(Register, "session", "version", "taken_by", "taken_at")
+        for n, planned in enumerate(self.placement.timetables):
+            members = self.members.get(n, [])
+            pair = self.staff.pair(n)
+            room = self.rooms[self.spec.groups[n].centre].pk
+            for item in planned:
+                if item.date < FIRST_WEEK:
+                    continue
+                session = self.ids[Session]()
+                here = (
+                    [
+                        stint
+                        for stint in members
+                        if stint.first <= item.number <= stint.last
+                        and (stint.left_on is None or item.date <= stint.left_on)
+                    ]
+                    if item.date < TODAY
+                    else []
+                )
+                taken_at = None
+                if here and self.rng.random() < REGISTER_SHARE:
+                    taken_at = _at(item.date, item.ends)
+                sessions.add(
+                    session,
+                    self.group_ids[n],
+                    item.number,
+                    item.kind,
+                    item.date,
+                    item.starts,
+                    item.ends,
+                    room,
+                    item.moved_from,
+                    item.reason or "",
+                    taken_at,
+                )
+                for person in pair:
+                    staffing.add(session, person.pk)
+                if taken_at is None:
+                    continue
+                facilitator = pair[item.number % 2]
+                registers.add(session, 1, facilitator.pk, taken_at)
+                self.event(
+                    actor=facilitator,
+                    action=Action.REGISTER_TAKEN,
+                    at=taken_at,
+                    subject=Session,
+                    subject_id=session,
+                    new_values={"version": 1, "men": len(here)},
+                )
+                for stint in here:
+                    self.mark(session, item, stint.man, facilitator, taken_at)
+
+    def mark(
+        self,
+        session: int,
+        item: PlannedSession,
+        man: int,
+        facilitator: User,
+        taken_at: datetime.datetime,
+    ) -> None:
+        """One man's mark on a register: mostly attended, some absences, a few late."""
+        attendance = self.ids[Attendance]()
+        outcome, minutes_late, failures = Outcome.ATTENDED, 0, []
+        draw = self.rng.random()
+        when = f"session {item.number} on {item.date:%-d %B %Y}"
+        if draw < ABSENT_SHARE:
+            outcome = self.absence(session, item, man, facilitator, taken_at)
+            if outcome == Outcome.ABSENT_UNACCEPTABLE:
+                text = f"Did not attend {when} without an acceptable reason"
+                self.failures.append((man, attendance, item.date, text))
+        elif draw < ABSENT_SHARE + FAILED_SHARE:
+            outcome, minutes_late, failures = Outcome.FAILED_TO_COMPLY, 25, [Failure.LATE]
+            text = f"Failed to comply at {when}: late beyond the allowed time (25 minutes late)"
+            self.failures.append((man, attendance, item.date, text))
+        self.attendances.add(
+            attendance,
+            session,
+            self.referral_ids[man],
+            outcome,
+            minutes_late,
+            failures,
+            facilitator.pk,
+            taken_at,
+        )
+
+    def absence(
+        self,
+        session: int,
+        item: PlannedSession,
+        man: int,
+        facilitator: User,
+        taken_at: datetime.datetime,
+    ) -> Outcome:
+        reason = self.rng.choice(
+            [AbsenceReason.ILLNESS, AbsenceReason.WORK, AbsenceReason.NONE_GIVEN]
+        )
+        decided = item.date < TODAY - ABSENCE_DECIDED_AFTER
+        acceptable = reason != AbsenceReason.NONE_GIVEN
+        if not decided:
+            status, outcome = AbsenceStatus.PENDING, Outcome.ABSENT_PENDING
+        elif acceptable:
+            status, outcome = AbsenceStatus.ACCEPTABLE, Outcome.ABSENT_ACCEPTABLE
+        else:
+            status, outcome = AbsenceStatus.UNACCEPTABLE, Outcome.ABSENT_UNACCEPTABLE
+        officer = self.staff.officers[man % len(self.staff.officers)]
+        decided_at = _at(item.date + datetime.timedelta(days=7), item.ends) if decided else None
+        absence = self.ids[Absence]()
+        self.absences.add(
+            absence,
+            session,
+            self.referral_ids[man],
+            reason,
+            HowReported.REGISTER,
+            facilitator.pk,
+            taken_at,
+            item.date + datetime.timedelta(days=7) if reason == AbsenceReason.ILLNESS else None,
+            status,
+            officer.pk if decided else None,
+            decided_at,
+            ("He explained it." if acceptable else "No reason given.") if decided else "",
+        )
+        if decided_at is not None:
+            self.event(
+                actor=officer,
+                action=Action.ABSENCE_DECIDED,
+                at=decided_at,
+                subject=Absence,
+                subject_id=absence,
+                participant=self.participant_ids[man],
+                old_values={"status": AbsenceStatus.PENDING},
+                new_values={"status": status, "evidence_received_on": None},
+            )
+        return outcome
+
+    def enforcement(self) -> None:
+        """An item for each failure and unacceptable absence, with the law's advice given his
+        earlier warnings; items more than three weeks old were acted on."""
+        policy = load_policy()
+        items = self.table(
+            EnforcementItem,
+            "id",
+            "referral",
+            "attendance",
+            "failure_date",
+            "failure",
+            "advice",
+            "must_act_by",
+            "explanation",
+            "opened_at",
+            "action_taken",
+            "action_on",
+            "decided_by",
+            "decided_at",
+        )
+        warnings: dict[int, list[datetime.date]] = {}
+        for man, attendance, day, text in sorted(self.failures):
+            spec = self.spec.men[man]
+            advice = advise(
+                sentence_type=spec.sentence_type,
+                failure_date=day,
+                previous_warnings=warnings.get(man, []),
+                policy=policy,
+            )
+            officer = self.staff.officers[man % len(self.staff.officers)]
+            item = self.ids[EnforcementItem]()
+            opened_at = _at(day, NOON)
+            action: str = ""
+            action_on = decided_at = None
+            if day < TODAY - ENFORCEMENT_DECIDED_AFTER:
+                allowed = ALLOWED_ACTIONS[advice.action]
+                action = ActionTaken.WARNING if ActionTaken.WARNING in allowed else allowed[0]
+                action_on = min(advice.must_act_by, day + datetime.timedelta(days=3))
+                decided_at = _at(action_on, NOON)
+                if action == ActionTaken.WARNING:
+                    warnings.setdefault(man, []).append(action_on)
+            items.add(
+                item,
+                self.referral_ids[man],
+                attendance,
+                day,
+                text,
+                advice.action,
+                advice.must_act_by,
+                advice.explanation,
+                opened_at,
+                action,
+                action_on,
+                officer.pk if decided_at else None,
+                decided_at,
+            )
+            self.event(
+                actor=officer,
+                action=Action.ENFORCEMENT_OPENED,
+                at=opened_at,
+                subject=EnforcementItem,
+                subject_id=item,
+                participant=self.participant_ids[man],
+                new_values={"advice": advice.action, "must_act_by": advice.must_act_by.isoformat()},
+            )
+            if decided_at is not None and action_on is not None:
+                self.event(
+                    actor=officer,
+                    action=Action.ENFORCEMENT_DECIDED,
+                    at=decided_at,
+                    subject=EnforcementItem,
+                    subject_id=item,
+                    participant=self.participant_ids[man],
+                    old_values={"action_taken": ""},
+                    new_values={
+                        "action_taken": action,
+                        "action_on": action_on.isoformat(),
+                        "letter": None,
+                    },
+                )
+
+
+# -- The whole data set -----------------------------------------------------------------------
+
+
+def already_generated() -> bool:
+    return Area.objects.filter(slug=FIRST_SLUG).exists()
+
+
+def generate_national(
+    *, seed: int, scale: float, progress: Progress, bars: bool | None = None
+) -> dict[str, int]:
+    """Write the whole data set, one area at a time, each in its own transaction, with
+    progress bars on stderr (`bars` None: only on a terminal) and a line per area through
+    `progress`. Returns counts of what was made."""
+    ensure_reference_data()
+    version = Programme.objects.get(code=PROGRAMME).current_version()
+    definition = version.parsed
+    total = sizes(scale)
+    ids: dict[type[models.Model], _Ids] = {
+        model: _Ids(model)
+        for model in (Group, Membership, Session, Attendance, Absence, EnforcementItem)
+    }
+    totals: Counter[str] = Counter()
+    disable = None if bars is None else not bars
+    with (
+        tqdm(
+            total=total.areas, desc="areas", unit="area", file=sys.stderr, disable=disable
+        ) as areas,
+        tqdm(desc="rows", unit=" rows", unit_scale=True, file=sys.stderr, disable=disable) as rows,
+    ):
+        for spec in iter_plan(seed, scale, definition):
+            started = time.monotonic()
+            areas.set_postfix_str(spec.slug)
+            placement = place_men(spec, definition, seed)
+            with transaction.atomic():
+                counts = _AreaWriter(spec, placement, version, ids, seed, rows.update).write()
+            reset_queries()
+            totals.update(counts)
+            areas.update()
+            progress(
+                f"{spec.number} of {total.areas} areas: {spec.name}, "
+                + ", ".join(f"{value:,} {key}" for key, value in counts.items())
+                + f" in {time.monotonic() - started:.1f}s"
+            )
+    return {"areas": total.areas, **totals}
