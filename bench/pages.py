@@ -187,11 +187,13 @@ def request(client: Client, page: Page) -> int:
 
 def measure(client: Client, page: Page, repeat: int) -> tuple[float, list[float], int]:
     """The first request's time (cold: nothing cached), the times of `repeat` more, and the
-    queries of the first."""
+    queries of the second (the first may make what later ones find, such as a calendar
+    feed's address)."""
     started = time.perf_counter()
-    with counted_queries() as executed:
-        status = request(client, page)
+    status = request(client, page)
     first = (time.perf_counter() - started) * 1000
+    with counted_queries() as executed:
+        status = max(status, request(client, page))
     if status != 200:  # noqa: PLR2004
         raise SystemExit(f"{page.method} {page.address} answered {status}")
     form = unchanged_register(client, page.address) if page.method == "POST" else None

@@ -7,6 +7,7 @@ each view is audited once (REPORT_VIEWED, REPORT_DOWNLOADED) with the filters us
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import cast
 
@@ -25,7 +26,7 @@ from groupwork.programmes.models import Programme
 from groupwork.reports.downloads import FORMATS, report_csv, report_xlsx
 from groupwork.reports.equality import equality_tables
 from groupwork.reports.forms import ReportFilterForm
-from groupwork.reports.measures import ReportData, gather, measure_tables
+from groupwork.reports.measures import Filters, gather, measure_tables
 from groupwork.reports.svg import bar_chart
 from groupwork.reports.tables import Table, chart_bars, numeric_columns
 
@@ -58,7 +59,7 @@ class ShownTable:
 class Report:
     form: ReportFilterForm
     tables: list[Table]
-    counted: Counted[ReportData] | None  # None when the filters are not valid
+    counted: Counted[list[Table]] | None  # None when the filters are not valid
 
     @property
     def about(self) -> list[tuple[str, str]]:
@@ -79,9 +80,18 @@ def build_report(request: HttpRequest, user: User) -> Report:
     if not form.is_bound or form.is_valid():
         filters = form.filters(area_id=user.area_pk)
         if filters is not None:
-            counted = area_figures("report", filters, lambda: gather(filters))
-            tables = measure_tables(counted.value, today) + equality_tables(counted.value)
+            # The finished tables are kept, not the rows they were counted from: a few
+            # kilobytes to read back, where an area's rows are megabytes.
+            counted = area_figures(
+                "report", (filters, today), lambda: report_tables(filters, today)
+            )
+            tables = counted.value
     return Report(form=form, tables=tables, counted=counted)
+
+
+def report_tables(filters: Filters, today: datetime.date) -> list[Table]:
+    data = gather(filters)
+    return measure_tables(data, today) + equality_tables(data)
 
 
 def audit_detail(report: Report) -> dict[str, str]:

@@ -97,9 +97,13 @@ DATABASES = {
     )
 }
 # PostgreSQL's just-in-time compiler spends tens of milliseconds compiling the area-wide counts
-# a page makes, more than it saves on queries this size.
+# a page makes, more than it saves on queries this size. And its default cost of a random read
+# is a spinning disk's: on SSD storage (any managed service) the planner then scans a national
+# table whole rather than look up one area's rows by index (73 ms against 9 ms at 10x data).
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = (
+        "-c jit=off -c random_page_cost=" + env_str("DATABASE_RANDOM_PAGE_COST", "1.1")
+    )
 # On PostgreSQL each worker process keeps a pool of open connections (psycopg_pool), so a request
 # does not pay for a new connection. Django's pool needs CONN_MAX_AGE 0.
 if env_bool("DATABASE_POOL", default=False) and DATABASES["default"]["ENGINE"].endswith(
