@@ -2,18 +2,20 @@
 
 A page is found by the sort key of the row before it, not by an offset: the database reads
 one index range, however deep the page, and a row added meanwhile does not shift the pages.
-The position travels in the address as a signed token, so it cannot be edited into a filter;
-the queryset given is already limited to what the user may see.
+The position travels in the address as a signed token holding only the id of the row before
+(or after) the page, never its sort values: a man's name must not appear in an address, where
+access logs would keep it. The row's sort values are read back through the queryset given,
+which is already limited to what the user may see, so a token for a row the user may not see
+gives the first page.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core import signing
-from django.core.serializers.json import DjangoJSONEncoder
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import QueryDict
 
@@ -37,8 +39,8 @@ def keyset_page(
     """One page of `queryset` in the order of `key` (fields, "-" for descending, ending in a
     unique field). `params` is the request's query string: its `after` or `before` token
     says where the page starts; every other parameter (a search) is kept in the links."""
-    before = _position(params.get("before", ""), key)
-    after = _position(params.get("after", ""), key) if before is None else None
+    before = _position(queryset, params.get("before", ""), key)
+    after = _position(queryset, params.get("after", ""), key) if before is None else None
     if before is not None:
         rows = list(
             queryset.filter(_beyond(_reversed(key), before)).order_by(*_reversed(key))[: size + 1]
@@ -75,33 +77,31 @@ def _beyond(key: tuple[str, ...], values: list[Any]) -> Q:
     return condition
 
 
-def _value(row: Model, field: str) -> Any:
-    value: Any = row
-    for part in field.removeprefix("-").split("__"):
-        value = getattr(value, part)
-    return value
-
-
 def _query(params: QueryDict, direction: str, row: Model, key: tuple[str, ...]) -> str:
-    values = json.loads(json.dumps([_value(row, field) for field in key], cls=DjangoJSONEncoder))
     query = params.copy()
     query.pop("after", None)
     query.pop("before", None)
-    query[direction] = signing.dumps(values, salt=_salt(key), compress=True)
+    query[direction] = signing.dumps(str(row.pk), salt=_salt(key))
     return query.urlencode()
 
 
 def _salt(key: tuple[str, ...]) -> str:
-    """Signs a token for one order, so a token from another list is refused, not misread."""
+    """Signs a token for one list's order, so a token from another list is refused."""
     return f"groupwork.keyset:{','.join(key)}"
 
 
-def _position(token: str, key: tuple[str, ...]) -> list[Any] | None:
-    """The key values a token holds; None for no token, or one that was edited."""
+def _position(queryset: QuerySet[M], token: str, key: tuple[str, ...]) -> list[Any] | None:
+    """The sort values of the row a token names, read through `queryset`; None for no token,
+    one that was edited, or a row gone or not visible (the first page is shown)."""
     if not token:
         return None
     try:
-        values = signing.loads(token, salt=_salt(key))
+        pk = signing.loads(token, salt=_salt(key))
     except signing.BadSignature:
         return None
-    return values if isinstance(values, list) and len(values) == len(key) else None
+    fields = [field.removeprefix("-") for field in key]
+    try:
+        row = queryset.order_by().filter(pk=pk).values(*fields).first()
+    except (ValueError, ValidationError):  # not a key of this table
+        return None
+    return [row[field] for field in fields] if row else None

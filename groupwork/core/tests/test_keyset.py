@@ -3,6 +3,7 @@
 from typing import Any
 
 import pytest
+from django.core import signing
 from django.http import QueryDict
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -102,3 +103,17 @@ class TestEveryRowOnce(TestCase):
             ParticipantFactory.create(area=area, first_name="Same", last_name=surname)
         seen = [man.pk for page in walk_forwards(size) for man in page.object_list]
         assert seen == list(Participant.objects.order_by(*KEY).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db
+def test_a_token_holds_no_name_and_a_row_out_of_sight_gives_the_first_page() -> None:
+    area = AreaFactory.create()
+    for surname in ["Ames", "Beck", "Cole"]:
+        ParticipantFactory.create(area=area, first_name="Sam", last_name=surname)
+    page = keyset_page(Participant.objects.all(), key=KEY, params=params(), size=1)
+    token = str(params(page.next_query)["after"])
+    assert "Ames" not in signing.loads(token, salt="groupwork.keyset:last_name,first_name,id")
+    without_ames = Participant.objects.exclude(last_name="Ames")
+    first = keyset_page(without_ames, key=KEY, params=params(page.next_query), size=1)
+    assert names(first) == ["Beck Sam"]
+    assert not first.previous_query
