@@ -402,9 +402,12 @@ class ComplaintDeadlines:
 
 @dataclass(frozen=True)
 class ChiefOfficerDashboard:
-    headlines: Headlines
-    counted: Counted[Headlines]  # when the headlines were counted (they are kept a while)
+    counted: Counted[Headlines]  # the headlines, with when they were counted (kept a while)
     complaints: ComplaintDeadlines
+
+    @property
+    def headlines(self) -> Headlines:
+        return self.counted.value
 
 
 def _percent(part: int, whole: int) -> int | None:
@@ -423,11 +426,7 @@ def year_before(today: datetime.date) -> datetime.date:
 def chief_officer_dashboard(user: User, today: datetime.date) -> ChiefOfficerDashboard:
     area, since = user.area_pk, year_before(today)
     counted = area_figures("headlines", (area, since, today), lambda: headlines(area, since, today))
-    return ChiefOfficerDashboard(
-        headlines=counted.value,
-        counted=counted,
-        complaints=complaint_deadlines(user, today),
-    )
+    return ChiefOfficerDashboard(counted=counted, complaints=complaint_deadlines(user, today))
 
 
 def headlines(area_id: int, since: datetime.date, until: datetime.date) -> Headlines:

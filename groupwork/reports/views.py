@@ -58,8 +58,11 @@ class ShownTable:
 @dataclass(frozen=True)
 class Report:
     form: ReportFilterForm
-    tables: list[Table]
-    counted: Counted[list[Table]] | None  # None when the filters are not valid
+    counted: Counted[list[Table]] | None  # the tables and when; None when the filters are not valid
+
+    @property
+    def tables(self) -> list[Table]:
+        return self.counted.value if self.counted else []
 
     @property
     def about(self) -> list[tuple[str, str]]:
@@ -75,7 +78,6 @@ def build_report(request: HttpRequest, user: User) -> Report:
         programmes=list(Programme.objects.order_by("name")),
         today=today,
     )
-    tables: list[Table] = []
     counted = None
     if not form.is_bound or form.is_valid():
         filters = form.filters(area_id=user.area_pk)
@@ -85,8 +87,7 @@ def build_report(request: HttpRequest, user: User) -> Report:
             counted = area_figures(
                 "report", (filters, today), lambda: report_tables(filters, today)
             )
-            tables = counted.value
-    return Report(form=form, tables=tables, counted=counted)
+    return Report(form=form, counted=counted)
 
 
 def report_tables(filters: Filters, today: datetime.date) -> list[Table]:
