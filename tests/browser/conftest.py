@@ -144,6 +144,9 @@ def assert_accessible() -> AssertAccessible:
     """
 
     def check(page: Page, *, context: str | None = None) -> None:
+        # A click on a link starts a navigation without waiting for it: check the page
+        # it leads to once that page has loaded, not a document still without a body.
+        page.wait_for_load_state("load")
         if _scripts_ran(page):
             violations = _run_axe(page, context)
         else:

@@ -150,6 +150,7 @@ def test_one_to_one_assignment_and_a_complaint_to_stage_3(
 
     page.goto(record)
     page.get_by_role("link", name="Record a complaint from him").click()
+    expect(page.get_by_label("What he complains about")).to_be_visible()
     assert_accessible(page)
     page.get_by_label("What he complains about").fill("He says the room was too cold.")
     fill_today(page, "Date we got the complaint")
