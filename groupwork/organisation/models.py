@@ -1,6 +1,8 @@
 """Areas, their offices and centres, teams and the staff who sign in."""
 
-from django.contrib.auth.models import AbstractUser
+from typing import Any, ClassVar
+
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import PermissionDenied
 from django.db import models
 
@@ -111,8 +113,19 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", "System administrator"
 
 
+class StaffManager(UserManager["User"]):
+    def create_superuser(
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> "User":
+        """`manage.py createsuperuser` makes the first system administrator, who needs no area."""
+        extra.setdefault("role", Role.SYSTEM_ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
+
 class User(AbstractUser):
     """A member of staff. Men on the programme never sign in as users."""
+
+    objects: ClassVar[StaffManager] = StaffManager()
 
     role = models.CharField(max_length=32, choices=Role.choices)
     area = models.ForeignKey(
