@@ -248,6 +248,9 @@ def main() -> None:
     parser.add_argument(
         "--area", default="west-mercia", help="whose staff and records: the demo's, or gen-01"
     )
+    parser.add_argument(
+        "--only", default="", help="time only the pages whose label holds this (and the bare page)"
+    )
     arguments = parser.parse_args()
     repeat, area = arguments.repeat, arguments.area
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
@@ -257,7 +260,9 @@ def main() -> None:
     clients: dict[str, Client] = {}
     rows = []
     with override_settings(ROOT_URLCONF="bare"):
-        for page in pages(area):
+        for index, page in enumerate(pages(area)):
+            if index > 0 and arguments.only not in page.label:
+                continue
             client = clients.setdefault(page.username, signed_in(page.username))
             first, timings, queries = measure(client, page, repeat)
             rows.append(

@@ -8,7 +8,8 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from groupwork.allocation.forecast import Forecast, longest_pathway, programme_weeks
@@ -24,7 +25,7 @@ from groupwork.allocation.optimiser import KeepApart as KeepApartPair
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.groups import services as group_services
-from groupwork.groups.models import Group, GroupKind, Membership
+from groupwork.groups.models import Group, GroupKind, Membership, Session
 from groupwork.letters.services import issue_allocation_letter
 from groupwork.organisation.models import Office, User
 from groupwork.participants.models import Participant
@@ -34,21 +35,24 @@ from groupwork.referrals.models import Referral, ReferralStatus, StatusChange
 from groupwork.referrals.services import change_status
 
 WAITING = "awaiting_allocation"
+# Longest waiting first; a man whose day of joining the list is not known, by his referral.
+WAITING_ORDER = ("waiting_order", "pk")
 SOLVER_SECONDS = 10.0
 
 
 def waiting_referrals(user: User, programme: Programme) -> QuerySet[Referral]:
-    """Men waiting for a place, with the day they started waiting."""
+    """Men waiting for a place, with the day they started waiting, longest waiting first."""
     joined_list = StatusChange.objects.filter(referral=OuterRef("pk"), to_status_id=WAITING)
     return (
         Referral.objects.visible_to(user)
         .filter(status_id=WAITING, programme=programme)
         .annotate(
-            waiting_since=Subquery(joined_list.order_by("-changed_at").values("changed_at")[:1])
+            waiting_since=Subquery(joined_list.order_by("-changed_at").values("changed_at")[:1]),
+            waiting_order=Coalesce(F("waiting_since"), F("created_at")),
         )
         .select_related("participant", "responsible_officer")
         .prefetch_related("participant__centres")
-        .order_by("waiting_since")
+        .order_by(*WAITING_ORDER)
     )
 
 
@@ -71,13 +75,13 @@ def post_induction_referrals(user: User, programme: Programme) -> list[Referral]
     """Men on the programme whose closed group has held its last session and whose pathway
     goes on to a rolling group: they wait for a rolling-group place."""
     today = timezone.localdate()
-    finished = (
-        Membership.objects.current()
-        .filter(group__kind=GroupKind.CLOSED, group__programme=programme)
-        .filter(group__sessions__isnull=False)
-        .exclude(group__sessions__date__gte=today)
-        .values("referral_id")
+    # Found from the area's own closed groups: the nation's men on the programme are many.
+    finished_groups = (
+        Group.objects.filter(area_id=user.area_pk, kind=GroupKind.CLOSED, programme=programme)
+        .filter(Exists(Session.objects.filter(group=OuterRef("pk"))))
+        .exclude(Exists(Session.objects.filter(group=OuterRef("pk"), date__gte=today)))
     )
+    finished = Membership.objects.current().filter(group__in=finished_groups).values("referral_id")
     referrals = (
         Referral.objects.visible_to(user)
         .filter(status_id="on_programme", programme=programme, pk__in=finished)

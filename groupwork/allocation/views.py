@@ -17,6 +17,7 @@ from groupwork.allocation.models import AllocationRun, RunStatus
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import CASE_WRITERS, Scope, allow
+from groupwork.core.keyset import keyset_page
 from groupwork.organisation.models import Role, User
 from groupwork.participants.fetch import get_participant_for
 from groupwork.participants.models import Participant
@@ -24,6 +25,7 @@ from groupwork.programmes.models import Programme
 
 WAITING_LIST_READERS = frozenset({Role.PROGRAMME_MANAGER, Role.CHIEF_OFFICER})
 ALLOCATORS = frozenset({Role.PROGRAMME_MANAGER})
+WAITING_LIST_PAGE_SIZE = 50
 
 
 def _programme(request: HttpRequest) -> Programme:
@@ -36,19 +38,30 @@ def _programme(request: HttpRequest) -> Programme:
 def waiting_list(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     programme = _programme(request)
-    waiting = list(services.waiting_referrals(user, programme))
+    page = keyset_page(
+        services.waiting_referrals(user, programme),
+        key=services.WAITING_ORDER,
+        params=request.GET,
+        size=WAITING_LIST_PAGE_SIZE,
+    )
+    waiting = page.object_list
     groups = services.upcoming_induction_groups(user.area_pk, programme)
     forecasts = services.forecasts(waiting, groups)
     record_event(
         acting_user=user,
         action=Action.CASELOAD_VIEWED,
-        detail={"list": "waiting list", "programme": programme.code},
+        detail={
+            "list": "waiting list",
+            "programme": programme.code,
+            "first_page": not page.previous_query,
+        },
     )
     return render(
         request,
         "allocation/waiting_list.html",
         {
             "programme": programme,
+            "page": page,
             "rows": [(referral, forecasts[referral.pk]) for referral in waiting],
             "ready": services.post_induction_referrals(user, programme),
             "can_allocate": user.role in ALLOCATORS,

@@ -67,6 +67,24 @@ def store_version(  # noqa: PLR0913  (keyword-only: what is stored, for whom, un
 
 
 _PARSED: dict[str, Any] = {}
+_DECODED: dict[str, Any] = {}
+_DECODED_LIMIT = 64  # distinct texts kept: an area has a handful of versions in use
+
+
+class DefinitionField(models.JSONField):
+    """A stored definition never changes (a changed file makes a new version), yet every row
+    that joins to its version brings the whole text again: a caseload of 25 men placed in
+    groups brought it 25 times. Each distinct text is decoded once a process and the content
+    shared, as the parsed form already is; nothing edits it."""
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
+        if not isinstance(value, str):
+            return super().from_db_value(value, expression, connection)
+        if value not in _DECODED:
+            if len(_DECODED) >= _DECODED_LIMIT:
+                _DECODED.clear()
+            _DECODED[value] = super().from_db_value(value, expression, connection)
+        return _DECODED[value]
 
 
 class DefinitionOwner(models.Model):
@@ -92,7 +110,7 @@ class DefinitionVersion(models.Model):
     content is parsed; each content is parsed once a process, since a version never changes."""
 
     number = models.PositiveIntegerField()
-    definition = models.JSONField()
+    definition = DefinitionField()
     checksum = models.CharField(max_length=64)
     loaded_at = models.DateTimeField(auto_now_add=True)
 

@@ -285,7 +285,10 @@ def _with_members(groups: QuerySet[Group]) -> QuerySet[Group]:
 
 def programme_manager_dashboard(user: User, today: datetime.date) -> ProgrammeManagerDashboard:
     area_id = user.area_pk
-    in_area = Referral.objects.filter(participant__area_id=area_id)
+    # Only the two statuses counted are read: the status index, not the nation's referrals.
+    in_area = Referral.objects.filter(
+        participant__area_id=area_id, status_id__in=("awaiting_assessment", WAITING)
+    )
     waiting = in_area.aggregate(
         awaiting_assessment=Count("pk", filter=Q(status_id="awaiting_assessment")),
         waiting=Count("pk", filter=Q(status_id=WAITING)),

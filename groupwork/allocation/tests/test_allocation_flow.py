@@ -6,11 +6,12 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 
-from groupwork.allocation import services
+from groupwork.allocation import services, views
 from groupwork.allocation.models import KeepApart, RunStatus
 from groupwork.core.tests.world import World, client_for
 from groupwork.groups import services as group_services
-from groupwork.groups.models import Group, Membership
+from groupwork.groups.models import Group, GroupKind, Membership
+from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
 from groupwork.letters.models import Letter
 from groupwork.organisation.tests.factories import OfficeFactory, UserFactory
 from groupwork.programmes.models import Programme
@@ -151,6 +152,63 @@ def test_the_waiting_list_query_count_does_not_grow(
     with django_assert_num_queries(WAITING_LIST_QUERIES):
         response = client.get("/waiting-list/")
     assert len(response.context["rows"]) == 12
+
+
+def test_the_waiting_list_comes_in_pages_longest_waiting_first(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(views, "WAITING_LIST_PAGE_SIZE", 3)
+    upcoming_group(world)
+    men = waiting_men(world, 5)
+    for days, man in enumerate(men):  # the first has waited longest
+        Referral.objects.filter(pk=man.pk).update(
+            created_at=datetime.datetime(2026, 10, 1, tzinfo=datetime.UTC)
+            + datetime.timedelta(days=days)
+        )
+    client = client_for(world, "pm.westmercia")
+    first = client.get("/waiting-list/")
+    assert [referral for referral, _ in first.context["rows"]] == men[:3]
+    assert first.context["page"].next_query
+    assert not first.context["page"].previous_query
+    second = client.get(f"/waiting-list/?{first.context['page'].next_query}")
+    assert [referral for referral, _ in second.context["rows"]] == men[3:]
+    assert second.context["page"].previous_query
+    assert 'rel="prev"' in second.content.decode()
+
+
+def finished_induction(world: World, *, last_session: datetime.date) -> Group:
+    group = GroupFactory.create(area=world.area, kind=GroupKind.CLOSED)
+    SessionFactory.create(group=group, date=last_session)
+    return group
+
+
+def test_men_whose_closed_group_has_ended_are_ready_for_a_rolling_group(world: World) -> None:
+    ended = finished_induction(world, last_session=datetime.date(2026, 11, 2))
+    running = finished_induction(world, last_session=datetime.date(2026, 12, 7))
+    elsewhere = finished_induction(world, last_session=datetime.date(2026, 11, 2))
+    elsewhere.area = world.other_area
+    elsewhere.save()
+    ready, still_in_induction, left_early = (
+        MembershipFactory.create(
+            group=group,
+            referral__participant__area=world.area,
+            referral__status_id="on_programme",
+            left_on=left_on,
+        ).referral
+        for group, left_on in (
+            (ended, None),
+            (running, None),
+            (ended, datetime.date(2026, 10, 5)),
+        )
+    )
+    MembershipFactory.create(
+        group=elsewhere,
+        referral__participant__area=world.other_area,
+        referral__status_id="on_programme",
+    )
+    shown = services.post_induction_referrals(world.users["pm.westmercia"], csogp())
+    assert shown == [ready]
+    assert {still_in_induction, left_early}.isdisjoint(shown)
 
 
 def test_a_man_who_would_finish_too_late_is_flagged_on_his_officers_caseload(world: World) -> None:

@@ -80,3 +80,15 @@ def test_a_malformed_file_is_refused_naming_the_field_and_nothing_is_loaded(
     assert "group_size.minimum" in str(refused.value)
     assert "pathways[0].modules[0].module" in str(refused.value)
     assert not Programme.objects.filter(code="thinking-skills").exists()
+
+
+def test_a_stored_definition_is_decoded_once_and_shared_by_the_rows_that_bring_it(
+    world: World,
+) -> None:
+    load(SECOND_PROGRAMME)
+    first, second = (
+        ProgrammeVersion.objects.get(programme__code="thinking-skills") for _ in range(2)
+    )
+    assert first is not second
+    assert first.definition is second.definition
+    assert first.definition == json.loads(SECOND_PROGRAMME.read_text())
