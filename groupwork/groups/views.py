@@ -3,6 +3,7 @@ cancelling its sessions. Calendar feeds of sessions."""
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -12,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groupwork.core.access import CASE_READERS, Scope, allow, public
@@ -32,6 +34,9 @@ from groupwork.participants.models import Participant
 from groupwork.referrals.models import Referral
 
 PLANNERS = frozenset({Role.PROGRAMME_MANAGER})
+# A group's page lists the sessions to come and those of the last few weeks; two years of
+# weekly sessions are one link away.
+RECENT_SESSIONS = datetime.timedelta(weeks=6)
 FACILITATORS = frozenset({Role.FACILITATOR})
 
 
@@ -187,7 +192,11 @@ def session_links(group_id: int) -> Callable[[int], dict[str, str]]:
 def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
     user = cast(User, request.user)
     group = get_group_for(user, group_id)
-    sessions = list(group.sessions.select_related("room").prefetch_related("staffing__facilitator"))
+    all_sessions = request.GET.get("sessions") == "all"
+    since = timezone.localdate() - RECENT_SESSIONS
+    shown = group.sessions.all() if all_sessions else group.sessions.filter(date__gte=since)
+    sessions = list(shown.select_related("room").prefetch_related("staffing__facilitator"))
+    earlier = 0 if all_sessions else group.sessions.filter(date__lt=since).count()
     links = session_links(group.pk)
     for session in sessions:
         setattr(session, "links", links(session.pk))  # noqa: B010  (read by the template)
@@ -198,6 +207,9 @@ def group_detail(request: HttpRequest, group_id: int) -> HttpResponse:
         "definition": group.definition,
         "module": group.module_definition,
         "sessions": sessions,
+        "all_sessions": all_sessions,
+        "sessions_since": since,
+        "earlier_sessions": earlier,
         "members": members,
         "hidden_members": member_count - len(members),
         "member_count": member_count,

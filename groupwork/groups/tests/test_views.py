@@ -105,7 +105,7 @@ def group_with(world: World, sessions: int, members: int) -> Group:
 
 
 GROUP_LIST_QUERIES = 8
-GROUP_PAGE_QUERIES = 14
+GROUP_PAGE_QUERIES = 15
 
 
 def test_the_group_list_query_count_does_not_grow(
@@ -133,6 +133,23 @@ def test_the_group_page_query_count_does_not_grow(
     with django_assert_num_queries(GROUP_PAGE_QUERIES):
         response = client.get(f"/groups/{world.worcester_group.pk}/")
     assert len(response.context["members"]) == 7
+
+
+def test_the_group_page_lists_recent_and_coming_sessions_and_links_to_the_rest(
+    world: World, time_machine: Any
+) -> None:
+    time_machine.move_to("2026-11-26 10:00 +0000", tick=False)
+    group = GroupFactory.create(area=world.area)
+    long_ago = SessionFactory.create(group=group, number=1, date=datetime.date(2026, 9, 7))
+    last_week = SessionFactory.create(group=group, number=2, date=datetime.date(2026, 11, 16))
+    next_week = SessionFactory.create(group=group, number=3, date=datetime.date(2026, 11, 30))
+    client = client_for(world, "pm.westmercia")
+    recent = client.get(f"/groups/{group.pk}/")
+    assert recent.context["sessions"] == [last_week, next_week]
+    assert "Show all sessions, with the 1 before" in recent.content.decode()
+    everything = client.get(f"/groups/{group.pk}/?sessions=all")
+    assert everything.context["sessions"] == [long_ago, last_week, next_week]
+    assert "Show only the sessions from 15 October 2026" in everything.content.decode()
 
 
 def test_an_officer_sees_only_their_own_men_in_a_group(world: World) -> None:
