@@ -185,7 +185,15 @@ def request(client: Client, page: Page) -> int:
     return client.get(page.address, secure=True).status_code
 
 
-def measure(client: Client, page: Page, repeat: int) -> tuple[float, list[float], int]:
+@dataclass(frozen=True)
+class Timings:
+    first: float  # ms, the first request, nothing cached
+    wall: list[float]  # ms, each of the repeated requests
+    cpu: list[float]  # ms of this process's CPU for each: less moved by the machine's load
+    queries: int
+
+
+def measure(client: Client, page: Page, repeat: int) -> Timings:
     """The first request's time (cold: nothing cached), the times of `repeat` more, and the
     queries of the second (the first may make what later ones find, such as a calendar
     feed's address)."""
@@ -197,22 +205,23 @@ def measure(client: Client, page: Page, repeat: int) -> tuple[float, list[float]
     if status != 200:  # noqa: PLR2004
         raise SystemExit(f"{page.method} {page.address} answered {status}")
     form = unchanged_register(client, page.address) if page.method == "POST" else None
-    timings = []
+    wall, cpu = [], []
     for _ in range(repeat):
         if form is not None:  # the form is read outside the timing: only the save counts
             form = unchanged_register(client, page.address)
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         if form is None:
             client.get(page.address, secure=True)
         else:
             client.post(page.address, form, secure=True)
-        timings.append((time.perf_counter() - started) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     queries = len(executed)
     if page.method == "POST":  # the form was read in the same count; take its queries off
         with counted_queries() as read:
             client.get(page.address, secure=True)
         queries -= len(read)
-    return first, timings, queries
+    return Timings(first, wall, cpu, queries)
 
 
 def signed_in(username: str) -> Client:
@@ -264,26 +273,18 @@ def main() -> None:
             if index > 0 and arguments.only not in page.label:
                 continue
             client = clients.setdefault(page.username, signed_in(page.username))
-            first, timings, queries = measure(client, page, repeat)
-            rows.append(
-                (
-                    page.label,
-                    page.username,
-                    first,
-                    statistics.median(timings),
-                    p95(timings),
-                    queries,
-                )
-            )
-    bare_p95 = rows[0][4]
+            rows.append((page, measure(client, page, repeat)))
+    bare_p95 = p95(rows[0][1].wall)
     print(
         f"{'page':30} {'as':18} {'first ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'p95/bare':>8} "
-        f"{'queries':>7}"
+        f"{'cpu p50':>7} {'queries':>7}"
     )
-    for label, username, first, p50, p95_ms, queries in rows:
+    for page, timings in rows:
         print(
-            f"{label:30} {username:18} {first:8.1f} {p50:7.2f} {p95_ms:7.2f} "
-            f"{p95_ms / bare_p95:8.1f} {queries:7d}"
+            f"{page.label:30} {page.username:18} {timings.first:8.1f} "
+            f"{statistics.median(timings.wall):7.2f} {p95(timings.wall):7.2f} "
+            f"{p95(timings.wall) / bare_p95:8.1f} {statistics.median(timings.cpu):7.2f} "
+            f"{timings.queries:7d}"
         )
 
 
