@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -25,7 +25,7 @@ from groupwork.allocation.optimiser import KeepApart as KeepApartPair
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.groups import services as group_services
-from groupwork.groups.models import Group, GroupKind, Membership, Session
+from groupwork.groups.models import Group, GroupKind, Membership
 from groupwork.letters.services import issue_allocation_letter
 from groupwork.organisation.models import Office, User
 from groupwork.participants.models import Participant
@@ -76,11 +76,9 @@ def post_induction_referrals(user: User, programme: Programme) -> list[Referral]
     goes on to a rolling group: they wait for a rolling-group place."""
     today = timezone.localdate()
     # Found from the area's own closed groups: the nation's men on the programme are many.
-    finished_groups = (
-        Group.objects.filter(area_id=user.area_pk, kind=GroupKind.CLOSED, programme=programme)
-        .filter(Exists(Session.objects.filter(group=OuterRef("pk"))))
-        .exclude(Exists(Session.objects.filter(group=OuterRef("pk"), date__gte=today)))
-    )
+    finished_groups = Group.objects.filter(
+        area_id=user.area_pk, kind=GroupKind.CLOSED, programme=programme
+    ).finished(today)
     finished = Membership.objects.current().filter(group__in=finished_groups).values("referral_id")
     referrals = (
         Referral.objects.visible_to(user)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 
 from django.conf import settings
@@ -34,6 +35,20 @@ class GroupQuerySet(models.QuerySet["Group"]):
         if user.role == Role.FACILITATOR:
             return in_area.filter(facilitators=user)
         return in_area
+
+    def finished(self, today: datetime.date) -> GroupQuerySet:
+        """Groups that have held their last session: sessions, none of them today or later.
+        A group with no sessions yet is still being set up, not finished."""
+        sessions = Session.objects.filter(group=models.OuterRef("pk"))
+        return self.filter(models.Exists(sessions)).exclude(
+            models.Exists(sessions.filter(date__gte=today))
+        )
+
+    def not_finished(self, today: datetime.date) -> GroupQuerySet:
+        sessions = Session.objects.filter(group=models.OuterRef("pk"))
+        return self.filter(
+            ~models.Exists(sessions) | models.Exists(sessions.filter(date__gte=today))
+        )
 
 
 class Group(models.Model):

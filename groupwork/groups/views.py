@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groupwork.core.access import CASE_READERS, Scope, allow, public
+from groupwork.core.keyset import keyset_page
 from groupwork.groups import services
 from groupwork.groups.calendar import session_calendar
 from groupwork.groups.forms import (
@@ -37,6 +38,8 @@ PLANNERS = frozenset({Role.PROGRAMME_MANAGER})
 # A group's page lists the sessions to come and those of the last few weeks; two years of
 # weekly sessions are one link away.
 RECENT_SESSIONS = datetime.timedelta(weeks=6)
+GROUP_LIST_PAGE_SIZE = 50
+GROUP_LIST_ORDER = ("centre__name", "start_date", "name", "pk")
 FACILITATORS = frozenset({Role.FACILITATOR})
 
 
@@ -53,21 +56,33 @@ def get_group_for(user: User, group_id: int) -> Group:
 @allow(CASE_READERS, scope=Scope.AREA_GROUPS)
 @require_GET
 def group_list(request: HttpRequest) -> HttpResponse:
+    """The groups running or still to run, by centre; finished groups, which only grow in
+    number, on their own pages."""
     user = cast(User, request.user)
-    groups = (
-        Group.objects.visible_to(user)
-        .select_related("programme", "version", "centre", "room")
+    finished = request.GET.get("show") == "finished"
+    today = timezone.localdate()
+    groups = Group.objects.visible_to(user)
+    groups = groups.finished(today) if finished else groups.not_finished(today)
+    page = keyset_page(
+        groups.select_related("programme", "version", "centre", "room")
         .prefetch_related("facilitators")
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
-        .order_by("centre__name", "start_date", "name")
+        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True))),
+        key=GROUP_LIST_ORDER,
+        params=request.GET,
+        size=GROUP_LIST_PAGE_SIZE,
     )
     by_centre: dict[str, list[Group]] = {}
-    for group in groups:
+    for group in page.object_list:
         by_centre.setdefault(group.centre.name, []).append(group)
     return render(
         request,
         "groups/list.html",
-        {"by_centre": by_centre, "can_plan": user.role in PLANNERS},
+        {
+            "by_centre": by_centre,
+            "page": page,
+            "finished": finished,
+            "can_plan": user.role in PLANNERS,
+        },
     )
 
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from groupwork.core.tests.world import World, client_for
-from groupwork.groups import services
+from groupwork.groups import services, views
 from groupwork.groups.models import Group, SessionStatus
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory, SessionFactory
 from groupwork.groups.views import SESSION_LINKS, session_links
@@ -119,6 +119,41 @@ def test_the_group_list_query_count_does_not_grow(
     with django_assert_num_queries(GROUP_LIST_QUERIES):
         response = client.get("/groups/")
     assert sum(len(groups) for groups in response.context["by_centre"].values()) == 7
+
+
+def test_the_group_list_shows_groups_running_or_to_come_and_finished_ones_apart(
+    world: World, time_machine: Any
+) -> None:
+    time_machine.move_to("2026-11-26 10:00 +0000", tick=False)
+    finished = GroupFactory.create(area=world.area, name="Ended in October")
+    SessionFactory.create(group=finished, date=datetime.date(2026, 10, 5))
+    running = GroupFactory.create(area=world.area, name="Meets next week")
+    SessionFactory.create(group=running, date=datetime.date(2026, 10, 5))
+    SessionFactory.create(group=running, date=datetime.date(2026, 12, 7))
+    being_set_up = GroupFactory.create(area=world.area, name="No sessions yet")
+    client = client_for(world, "pm.westmercia")
+    current = client.get("/groups/")
+    shown = {g for groups in current.context["by_centre"].values() for g in groups}
+    assert {running, being_set_up} <= shown
+    assert finished not in shown
+    assert 'href="?show=finished"' in current.content.decode()
+    ended = client.get("/groups/?show=finished")
+    assert [g for groups in ended.context["by_centre"].values() for g in groups] == [finished]
+    assert "Finished groups" in ended.content.decode()
+
+
+def test_the_group_list_comes_in_pages(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(views, "GROUP_LIST_PAGE_SIZE", 2)
+    for _ in range(3):
+        GroupFactory.create(area=world.area)
+    client = client_for(world, "pm.westmercia")
+    first = client.get("/groups/")
+    seen = [g for groups in first.context["by_centre"].values() for g in groups]
+    assert len(seen) == 2
+    while first.context["page"].next_query:
+        first = client.get(f"/groups/?{first.context['page'].next_query}")
+        seen += [g for groups in first.context["by_centre"].values() for g in groups]
+    assert len(seen) == len(set(seen)) == Group.objects.filter(area=world.area).count()
 
 
 def test_the_group_page_query_count_does_not_grow(

@@ -1,0 +1,27 @@
+"""The options every PostgreSQL connection is opened with."""
+
+import pytest
+
+from groupwork.settings.base import postgresql_options
+
+
+def test_statements_run_often_are_prepared_unless_turned_off(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DATABASE_PREPARED_STATEMENTS", raising=False)
+    prepared = postgresql_options()
+    assert prepared["server_side_binding"] is True
+    assert prepared["prepare_threshold"] == 5
+    monkeypatch.setenv("DATABASE_PREPARED_STATEMENTS", "false")  # behind PgBouncer
+    plain = postgresql_options()
+    assert "server_side_binding" not in plain
+    assert "prepare_threshold" not in plain
+
+
+def test_the_planner_is_told_reads_are_cheap_and_not_to_compile(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("DATABASE_RANDOM_PAGE_COST", raising=False)
+    assert postgresql_options()["options"] == "-c jit=off -c random_page_cost=1.1"
+    monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "4")
+    assert postgresql_options()["options"] == "-c jit=off -c random_page_cost=4"
