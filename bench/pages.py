@@ -119,6 +119,7 @@ def pages(area: str) -> list[Page]:
         Page("dashboard, programme manager", manager.username, "/dashboard/"),
         Page("dashboard, chief officer", chief.username, "/dashboard/"),
         Page("participant record", officer.username, f"/participants/{man.pk}/"),
+        Page("group list", manager.username, "/groups/"),
         Page("group page", manager.username, group),
         Page(f"register view ({men} men)", facilitator.username, register),
         Page(f"register save ({men} men)", facilitator.username, register, method="POST"),
