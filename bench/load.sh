@@ -73,7 +73,7 @@ die() {
 loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
 
 for tool in wrk psql createdb redis-cli curl; do
-	command -v "$tool" >/dev/null || die "$tool is not installed"
+	command -v "$tool" >/dev/null || die "$tool is not installed (Debian: apt-get install wrk postgresql-client redis-tools curl)"
 done
 [[ -x $PY ]] || die "no virtualenv at .venv (make venv)"
 
