@@ -35,12 +35,12 @@ from groupwork.participants.models import Participant
 from groupwork.referrals.models import Referral
 
 PLANNERS = frozenset({Role.PROGRAMME_MANAGER})
+FACILITATORS = frozenset({Role.FACILITATOR})
+GROUP_LIST_PAGE_SIZE = 50
+GROUP_LIST_ORDER = ("centre__name", "start_date", "name", "pk")
 # A group's page lists the sessions to come and those of the last few weeks; two years of
 # weekly sessions are one link away.
 RECENT_SESSIONS = datetime.timedelta(weeks=6)
-GROUP_LIST_PAGE_SIZE = 50
-GROUP_LIST_ORDER = ("centre__name", "start_date", "name", "pk")
-FACILITATORS = frozenset({Role.FACILITATOR})
 
 
 def get_group_for(user: User, group_id: int) -> Group:
