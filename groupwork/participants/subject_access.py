@@ -539,7 +539,7 @@ def audit_events(participant: Participant) -> list[dict[str, Any]]:
         .order_by("at", "id")
     )
     return [
-        {"at": event.at, "by": staff_name(event.actor), "action": event.get_action_display()}
+        {"at": event.at, "by": staff_name(event.actor), "action": event.action_label}
         for event in rows
     ]
 

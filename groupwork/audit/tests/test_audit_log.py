@@ -109,3 +109,8 @@ def test_the_log_pages_by_id_with_a_steady_query_count(
     second_ids = {event.pk for event in second.context["events"]}
     assert first_ids.isdisjoint(second_ids)
     assert max(second_ids) < min(first_ids)
+
+
+def test_an_event_names_its_action_in_words_even_one_no_longer_in_the_code() -> None:
+    assert AuditEvent(action=Action.SIGNED_IN).action_label == "Signed in"
+    assert AuditEvent(action="retired_action").action_label == "retired_action"
