@@ -15,7 +15,8 @@ out beside this one and run this script once in each, in turns, against the same
 
 It imports bench/pages.py of the checkout named (its settings, pages and signed-in clients),
 so each run measures that checkout's code. It prints p50 of the wall time and of this
-process's CPU time for each page of a generated area (`gen-01`), as its staff see it.
+process's CPU time for each page of an area (`--area`, a generated one by default), as its
+staff see it.
 """
 
 from __future__ import annotations
@@ -34,6 +35,9 @@ PAGES = (
     "participant record",
     "group page",
     "waiting list",
+    "register view",
+    "audit log",
+    "reports",
 )
 
 
