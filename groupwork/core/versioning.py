@@ -80,11 +80,13 @@ class DefinitionField(models.JSONField):
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
         if not isinstance(value, str):
             return super().from_db_value(value, expression, connection)
-        if value not in _DECODED:
+        decoded = _DECODED.get(value)
+        if decoded is None:  # held in a local: another thread may clear the dict meanwhile
+            decoded = super().from_db_value(value, expression, connection)
             if len(_DECODED) >= _DECODED_LIMIT:
                 _DECODED.clear()
-            _DECODED[value] = super().from_db_value(value, expression, connection)
-        return _DECODED[value]
+            _DECODED[value] = decoded
+        return decoded
 
 
 class DefinitionOwner(models.Model):
