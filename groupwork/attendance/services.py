@@ -10,6 +10,7 @@ import datetime
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
@@ -256,6 +257,18 @@ def save_register(  # noqa: PLR0913  (keyword-only: the whole register, named)
     return register
 
 
+# What a register's form sets on a man's attendance.
+MARKED_FIELDS = (
+    "outcome",
+    "minutes_late",
+    "failures",
+    "rule_breaches",
+    "note",
+    "catch_up_override",
+)
+marked_values = attrgetter(*MARKED_FIELDS)
+
+
 def _apply_marks(  # noqa: PLR0913  (keyword-only: one register's facts)
     *,
     acting_user: User,
@@ -275,15 +288,18 @@ def _apply_marks(  # noqa: PLR0913  (keyword-only: one register's facts)
         outcome, failures = outcome_for(mark, row.absence, late_after)
         attendance = row.attendance or Attendance(session=session, referral=row.referral)
         old = {"outcome": attendance.outcome or None, "failures": attendance.failures}
+        marked_before = marked_values(attendance)
         attendance.outcome = outcome
         attendance.minutes_late = max(mark.minutes_late, 0)
         attendance.failures = failures
         attendance.rule_breaches = list(dict.fromkeys(mark.rule_breaches))
         attendance.note = mark.note
         attendance.catch_up_override = mark.catch_up_override if row.catch_ups_owed else ""
-        attendance.recorded_by = acting_user
-        attendance.recorded_at = timezone.now()  # bulk_update does not apply auto_now
-        (to_update if attendance.pk else to_create).append(attendance)
+        # A mark saved again as it was keeps who recorded it and when, and costs no write.
+        if not attendance.pk or marked_values(attendance) != marked_before:
+            attendance.recorded_by = acting_user
+            attendance.recorded_at = timezone.now()  # bulk_update does not apply auto_now
+            (to_update if attendance.pk else to_create).append(attendance)
         row.attendance = attendance
         new = {"outcome": outcome, "failures": failures}
         if old != new:
@@ -298,19 +314,7 @@ def _apply_marks(  # noqa: PLR0913  (keyword-only: one register's facts)
                 )
             )
     Attendance.objects.bulk_create(to_create)
-    Attendance.objects.bulk_update(
-        to_update,
-        [
-            "outcome",
-            "minutes_late",
-            "failures",
-            "rule_breaches",
-            "note",
-            "catch_up_override",
-            "recorded_by",
-            "recorded_at",
-        ],
-    )
+    Attendance.objects.bulk_update(to_update, [*MARKED_FIELDS, "recorded_by", "recorded_at"])
     reasons = {mark.referral_id: mark.absence_reason for mark in marks}
     _follow_on(
         acting_user=acting_user,

@@ -475,3 +475,23 @@ def test_only_his_own_officer_or_their_manager_decides_his_absence() -> None:
             acceptable=True,
             reason="Seems fine.",
         )
+
+
+def test_saving_again_writes_only_the_marks_that_changed() -> None:
+    setting = make_group(men=3)
+    session = setting.sessions[0]
+    first, second, third = setting.men
+    marks = [Mark(referral_id=man.pk, choice="attended") for man in setting.men]
+    save_register(acting_user=setting.facilitator, session=session, version=0, marks=marks, note="")
+    before = {a.referral_id: a.recorded_at for a in Attendance.objects.all()}
+    colleague = UserFactory.create(role=Role.FACILITATOR, area=setting.group.area)
+
+    marks[1] = Mark(referral_id=second.pk, choice="attended", minutes_late=5)
+    save_register(acting_user=colleague, session=session, version=1, marks=marks, note="")
+
+    after = {a.referral_id: (a.recorded_by, a.recorded_at) for a in Attendance.objects.all()}
+    assert after[first.pk] == (setting.facilitator, before[first.pk])
+    assert after[third.pk] == (setting.facilitator, before[third.pk])
+    assert after[second.pk][0] == colleague
+    assert after[second.pk][1] > before[second.pk]
+    assert Attendance.objects.get(referral=second).minutes_late == 5
