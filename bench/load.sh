@@ -5,6 +5,9 @@
 #                               (b) the same reads with register saves alongside
 #   bash bench/load.sh soak     soak: reads (+ a few saves) at a fixed rate for SOAK_SECONDS
 #                               (default 600) after a warm-up, with each worker's memory growth
+#   bash bench/load.sh ceiling  the same server and users, every read the bare page
+#                               (bench/bare.py: signed in, one query, no template): the most
+#                               requests a second this machine serves of any signed-in page
 #
 # Needs PostgreSQL at 127.0.0.1:5432 (trust, user postgres), Redis at 127.0.0.1:6379 and wrk.
 # Uses its own database groupwork_load (created, migrated and loaded with the demo area when
@@ -26,13 +29,13 @@ set -euo pipefail
 
 MODE=${1:-load}
 case "$MODE" in
-load | soak) ;;
+load | soak | ceiling) ;;
 -h | --help | help)
 	sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'
 	exit 0
 	;;
 *)
-	echo "usage: bash bench/load.sh [load|soak]" >&2
+	echo "usage: bash bench/load.sh [load|soak|ceiling]" >&2
 	exit 2
 	;;
 esac
@@ -130,7 +133,10 @@ fi
 # 2 gthread workers x 4 threads measured best on 2 cores (docs/performance.md, Load and soak):
 # two processes keep both cores busy, their threads overlap the waits on PostgreSQL and Redis.
 # No --max-requests: a worker is never recycled, so a leak shows in the soak.
-gunicorn_args=(groupwork.wsgi:application --bind "127.0.0.1:$PORT" --workers "$WORKERS"
+app=groupwork.wsgi:application
+[[ $MODE == ceiling ]] && app="bare_wsgi:application --pythonpath $LUA_DIR"
+# shellcheck disable=SC2206 # $app is two words for the ceiling run
+gunicorn_args=($app --bind "127.0.0.1:$PORT" --workers "$WORKERS"
 	--worker-class "$WORKER_CLASS" --threads "$THREADS" --timeout 60
 	--error-logfile "$WORK/gunicorn.log")
 if [[ $ACCESS_LOG == 1 ]]; then
@@ -186,7 +192,10 @@ CLK_TCK=$(getconf CLK_TCK)
 say "Minting OTP-verified sessions and finding the pages"
 saves_needed=$SAVE_CONNECTIONS
 [[ $MODE == soak && $SOAK_SAVE_RATE == 0 ]] && saves_needed=0
-"$PY" bench/load/load_helper.py prepare "$WORK" --saves "$saves_needed" --origin "https://127.0.0.1:$PORT"
+[[ $MODE == ceiling ]] && saves_needed=0
+prepare_args=(--saves "$saves_needed" --origin "https://127.0.0.1:$PORT")
+[[ $MODE == ceiling ]] && prepare_args+=(--bare)
+"$PY" bench/load/load_helper.py prepare "$WORK" "${prepare_args[@]}"
 say "Checking every address answers as expected for its user"
 "$PY" bench/load/load_helper.py check "$WORK" --port "$PORT"
 export LOAD_TARGETS=$WORK/targets.lua
@@ -227,7 +236,16 @@ collect() { # collect NAME LOADAVG_BEFORE [CPU_TICKS_BEFORE REQUESTS_SERVED]
 requests_of() { sed -n 's/^@@ .*requests=\([0-9]*\).*/\1/p' "$WORK/$1.out" | tail -1; }
 
 # --- 4. Runs ---------------------------------------------------------------------------------------
-if [[ $MODE == load ]]; then
+if [[ $MODE == ceiling ]]; then
+	say "Bare page: ${LOAD_SECONDS}s, $CONNECTIONS connections, $WRK_THREADS wrk threads"
+	run_wrk warmup reads.lua "$WRK_THREADS" "$CONNECTIONS" "$LOAD_WARMUP"
+	wait_wrk || true
+	before=$(loadavg | tr ' ' '/')
+	ticks=$(cpu_ticks)
+	run_wrk bare reads.lua "$WRK_THREADS" "$CONNECTIONS" "$LOAD_SECONDS"
+	wait_wrk || die "wrk failed (bare page)"
+	collect bare "$before" "$ticks" "$(requests_of bare)"
+elif [[ $MODE == load ]]; then
 	if ((LOAD_WARMUP > 0)); then
 		say "Warm-up: ${LOAD_WARMUP}s of reads (not counted)"
 		run_wrk warmup reads.lua "$WRK_THREADS" "$CONNECTIONS" "$LOAD_WARMUP"
@@ -351,7 +369,7 @@ if [[ $MODE == load ]]; then
 		awk -v a="$(field rps "$reads_line")" -v b="$(field rps "$saves_line")" \
 			'BEGIN { printf "  (b) together: %.1f requests/s\n", a + b }'
 	fi
-else
+elif [[ $MODE == soak ]]; then
 	achieved=$(field rps "$(grep '^name=soak_reads ' "$RESULTS")")
 	if awk -v a="$achieved" -v r="$SOAK_RATE" 'BEGIN { exit !(a < 0.95 * r) }'; then
 		echo "  WARNING: the read rate was not held: $achieved of $SOAK_RATE requests/s. The server is"

@@ -22,6 +22,7 @@ data set beside it (`manage.py generate_national --scale 1` or `--scale 10`).
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import statistics
 import sys
@@ -52,6 +53,7 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
+from django.utils.text import slugify  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
 
@@ -194,7 +196,7 @@ class Timings:
     queries: int
 
 
-def measure(client: Client, page: Page, repeat: int) -> Timings:
+def measure(client: Client, page: Page, repeat: int, profile: Path | None = None) -> Timings:
     """The first request's time (cold: nothing cached), the times of `repeat` more, and the
     queries of the second (the first may make what later ones find, such as a calendar
     feed's address)."""
@@ -207,16 +209,23 @@ def measure(client: Client, page: Page, repeat: int) -> Timings:
         raise SystemExit(f"{page.method} {page.address} answered {status}")
     form = unchanged_register(client, page.address) if page.method == "POST" else None
     wall, cpu = [], []
+    profiler = cProfile.Profile() if profile else None
     for _ in range(repeat):
         if form is not None:  # the form is read outside the timing: only the save counts
             form = unchanged_register(client, page.address)
         started, started_cpu = time.perf_counter(), time.process_time()
+        if profiler:
+            profiler.enable()
         if form is None:
             client.get(page.address, secure=True)
         else:
             client.post(page.address, form, secure=True)
+        if profiler:
+            profiler.disable()
         wall.append((time.perf_counter() - started) * 1000)
         cpu.append((time.process_time() - started_cpu) * 1000)
+    if profiler and profile:
+        profiler.dump_stats(profile / f"{slugify(page.label)}.prof")
     queries = len(executed)
     if page.method == "POST":  # the form was read in the same count; take its queries off
         with counted_queries() as read:
@@ -261,8 +270,16 @@ def main() -> None:
     parser.add_argument(
         "--only", default="", help="time only the pages whose label holds this (and the bare page)"
     )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="a folder: write each page's repeated requests there as cProfile stats (page.prof);"
+        " the times printed then include the profiler's own cost",
+    )
     arguments = parser.parse_args()
     repeat, area = arguments.repeat, arguments.area
+    if arguments.profile:
+        arguments.profile.mkdir(parents=True, exist_ok=True)
     if not (Path(settings.STATIC_ROOT) / "staticfiles.json").exists():
         call_command("collectstatic", "--noinput", verbosity=0)
     cache.clear()  # the benchmark's own Redis database: start every run cold
@@ -274,7 +291,7 @@ def main() -> None:
             if index > 0 and arguments.only not in page.label:
                 continue
             client = clients.setdefault(page.username, signed_in(page.username))
-            rows.append((page, measure(client, page, repeat)))
+            rows.append((page, measure(client, page, repeat, arguments.profile)))
     bare_p95 = p95(rows[0][1].wall)
     print(
         f"{'page':30} {'as':18} {'first ms':>8} {'p50 ms':>7} {'p95 ms':>7} {'p95/bare':>8} "

@@ -1,9 +1,9 @@
 """Helper for bench/load.sh: mints signed-in sessions, checks the pages, summarises the log.
 
-    load_helper.py prepare OUT_DIR --origin https://127.0.0.1:PORT [--saves N]
+    load_helper.py prepare OUT_DIR --origin https://127.0.0.1:PORT [--saves N] [--bare]
         (Django settings from the environment: the production ones in load.sh) mint an
         OTP-verified session per user, find real ids, write OUT_DIR/targets.lua for wrk and
-        OUT_DIR/targets.json
+        OUT_DIR/targets.json; with --bare every read is the benchmark's bare page instead
     load_helper.py check OUT_DIR --port PORT
         every address answers 200 for its user on the running server, and one register save
         per save target answers 302 (no Django needed)
@@ -35,6 +35,7 @@ READ_USERS = ("om.worcester", "fac.shrewsbury", "pm.westmercia", "chief.westmerc
 SAVE_USERS = ("fac.shrewsbury", "pm.westmercia")
 VERSION_PLACEHOLDER = "__VERSION__"
 VERSION_RE = re.compile(r'name="version" value="(\d+)"')
+BARE_PAGE = "/bench/bare"  # served by bare_wsgi.py
 HTTP_OK = 200
 HTTP_FOUND = 302
 
@@ -62,7 +63,9 @@ def lua_value(value: Any) -> str:
     return lua_string(str(value))
 
 
-def prepare(out_dir: Path, save_connections: int, origin: str) -> None:  # noqa: PLR0915
+def prepare(  # noqa: PLR0915
+    out_dir: Path, save_connections: int, origin: str, bare: bool = False
+) -> None:
     setup_django()
     # Imported after django.setup(): the models need the app registry.
     from importlib import import_module  # noqa: PLC0415
@@ -112,6 +115,9 @@ def prepare(out_dir: Path, save_connections: int, origin: str) -> None:  # noqa:
         cookie = mint(user)
         groups = Group.objects.visible_to(user).order_by("pk")
         group = groups.filter(name__startswith="Shrewsbury").first() or groups.first()
+        if bare:
+            reads.append({"user": username, "path": BARE_PAGE, "cookie": cookie})
+            continue
         paths = ["/participants/", "/dashboard/", "/waiting-list/", "/audit/", "/reports/"]
         men = Participant.objects.visible_to(user).order_by("case_reference")[:1]
         paths += [f"/participants/{man.pk}/" for man in men]
@@ -277,6 +283,7 @@ def main() -> None:
     p.add_argument("out_dir", type=Path)
     p.add_argument("--saves", type=int, default=2, help="save connections, one register each")
     p.add_argument("--origin", required=True, help="e.g. https://127.0.0.1:8765")
+    p.add_argument("--bare", action="store_true", help="every read the bare page (ceiling)")
     c = sub.add_parser("check")
     c.add_argument("out_dir", type=Path)
     c.add_argument("--host", default="127.0.0.1")
@@ -285,7 +292,7 @@ def main() -> None:
     a.add_argument("log", type=Path)
     args = parser.parse_args()
     if args.command == "prepare":
-        prepare(args.out_dir, args.saves, args.origin)
+        prepare(args.out_dir, args.saves, args.origin, args.bare)
     elif args.command == "check":
         check(args.out_dir, args.host, args.port)
     else:
