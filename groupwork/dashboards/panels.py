@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from django.db.models import (
@@ -74,17 +74,25 @@ PLACED_STATUSES = ("allocated", "on_programme")
 class ShortList(Generic[Row]):
     count: int
     rows: list[Row]
+    counts: dict[str, int] = field(default_factory=dict)  # other counts of all the rows
 
     @property
     def more(self) -> int:
         return self.count - len(self.rows)
 
 
-def short_list(queryset: QuerySet[AnyModel]) -> ShortList[AnyModel]:
-    """The first rows and how many there are in all: one query however many rows there are,
-    the count riding on each row as COUNT(*) OVER (), worked out before the LIMIT."""
-    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:SHORT_LIST])
-    return ShortList(count=getattr(rows[0], "rows_in_all", 0) if rows else 0, rows=rows)
+def short_list(queryset: QuerySet[AnyModel], **counts: Count) -> ShortList[AnyModel]:
+    """The first rows and how many there are in all, with any other `counts` of all the rows
+    (such as how many are overdue): one query however many rows there are, each count riding
+    on each row as COUNT(*) OVER (), worked out before the LIMIT."""
+    windows = {name: Window(count) for name, count in counts.items()}
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")), **windows)[:SHORT_LIST])
+    first = rows[0] if rows else None
+    return ShortList(
+        count=getattr(first, "rows_in_all", 0),
+        rows=rows,
+        counts={name: getattr(first, name, 0) for name in counts},
+    )
 
 
 # The offender manager's (and their manager's) dashboard
@@ -117,8 +125,8 @@ def officer_dashboard(user: User, today: datetime.date) -> OfficerDashboard:
         .select_related("session__group", "referral__participant")
         .order_by(F("evidence_due").asc(nulls_last=True), "session__date", "pk")
     )
-    absence_counts = absences.aggregate(
-        total=Count("pk"),
+    absence_rows = short_list(
+        absences,
         notes_overdue=Count(
             "pk", filter=Q(evidence_due__lt=today, evidence_received_on__isnull=True)
         ),
@@ -130,9 +138,7 @@ def officer_dashboard(user: User, today: datetime.date) -> OfficerDashboard:
         .select_related("referral__participant")
         .order_by("must_act_by", "pk")
     )
-    enforcement_counts = enforcement.aggregate(
-        total=Count("pk"), overdue=Count("pk", filter=Q(must_act_by__lt=today))
-    )
+    enforcement_rows = short_list(enforcement, overdue=Count("pk", filter=Q(must_act_by__lt=today)))
     one_to_ones = (
         OneToOne.objects.filter(referral__in=men, due_on__lte=today + ONE_TO_ONES_AHEAD)
         .exclude(status=OneToOneStatus.HELD)
@@ -149,10 +155,10 @@ def officer_dashboard(user: User, today: datetime.date) -> OfficerDashboard:
     return OfficerDashboard(
         for_team=user.role == Role.MANAGER,
         tasks=_with_pages(short_list(tasks)),
-        absences=ShortList(absence_counts["total"], list(absences[:SHORT_LIST])),
-        sick_notes_overdue=absence_counts["notes_overdue"],
-        enforcement=ShortList(enforcement_counts["total"], list(enforcement[:SHORT_LIST])),
-        enforcement_overdue=enforcement_counts["overdue"],
+        absences=absence_rows,
+        sick_notes_overdue=absence_rows.counts.get("notes_overdue", 0),
+        enforcement=enforcement_rows,
+        enforcement_overdue=enforcement_rows.counts.get("overdue", 0),
         one_to_ones=short_list(one_to_ones),
         catch_ups=short_list(catch_ups),
         at_risk=men_at_risk(men, user.area_id),
