@@ -44,7 +44,6 @@ from groupwork.notifications.models import Message, MessageStatus
 from groupwork.organisation.models import Role, User
 from groupwork.participants.models import Participant
 from groupwork.programmes.definition import ProgrammeDefinition
-from groupwork.programmes.models import ProgrammeVersion
 from groupwork.referrals.models import Referral
 
 # When a group's definition has no text for the assignments rule.
@@ -70,8 +69,9 @@ class EventKind(models.TextChoices):
 
 ALL_KINDS = frozenset(EventKind)
 # The queries of the whole timeline, whatever the length of his record: the programmes'
-# definitions, then one query per source (two for complaints and their stages); referrals,
-# status changes and letters come from the record page. A facilitator's reads no complaints
+# definitions (none on the record page, which has read them for his progress), then one query
+# per source (two for complaints and their stages); referrals, status changes and letters come
+# from the record page. A facilitator's reads no complaints
 # and adds one query for the groups they run.
 TIMELINE_QUERIES = 14
 
@@ -448,14 +448,13 @@ def letters_shown_to(viewer: User, participant: Participant) -> QuerySet[Letter]
 
 
 def _definitions(referrals: Sequence[Referral]) -> dict[int, ProgrammeDefinition]:
-    """The current definition of each programme he was referred to, in one query."""
-    latest: dict[int, ProgrammeVersion] = {}
-    programme_ids = {referral.programme_id for referral in referrals}
-    for version in ProgrammeVersion.objects.filter(programme_id__in=programme_ids).order_by(
-        "number"
-    ):
-        latest[version.programme_id] = version
-    return {programme_id: version.parsed for programme_id, version in latest.items()}
+    """The current definition of each programme he was referred to, one query a programme
+    (none where his record has read it already)."""
+    programmes = {referral.programme_id: referral.programme for referral in referrals}
+    return {
+        programme_id: programme.current_version().parsed
+        for programme_id, programme in programmes.items()
+    }
 
 
 def load_timeline(  # noqa: C901, PLR0912  (one plain branch per source)

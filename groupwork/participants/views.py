@@ -26,6 +26,7 @@ from groupwork.participants.fetch import get_participant_for
 from groupwork.participants.forms import ParticipantForm, TimelineFilterForm
 from groupwork.participants.models import Participant
 from groupwork.participants.timeline import letters_shown_to, timeline_for
+from groupwork.programmes.models import Programme
 from groupwork.referrals.models import Referral, StatusChange
 from groupwork.referrals.status_machine import COMPLETED_STATUS
 
@@ -88,6 +89,14 @@ def caseload(request: HttpRequest) -> HttpResponse:
     )
 
 
+def share_programmes(referrals: list[Referral]) -> None:
+    """Give referrals to the same programme one Programme object, so that its current version
+    is read once for the page (Programme.current_version)."""
+    programmes: dict[int, Programme] = {}
+    for referral in referrals:
+        referral.programme = programmes.setdefault(referral.programme_id, referral.programme)
+
+
 @allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
 @require_GET
 def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
@@ -107,6 +116,7 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
             )
         )
     )
+    share_programmes(referrals)
     letters = list(
         letters_shown_to(user, participant).only("pk", "kind", "created_at", "referral_id")
     )

@@ -466,6 +466,7 @@ def test_the_timeline_costs_a_fixed_number_of_queries(world: World) -> None:
     with CaptureQueriesContext(connection) as queries:
         load_timeline(world.worcester_man, viewer=viewer, referrals=referrals, letters=[])
     assert len(queries.captured_queries) == TIMELINE_QUERIES
+    referrals = list(world.worcester_man.referrals.select_related("programme"))
     with CaptureQueriesContext(connection) as queries:
         load_timeline(
             world.worcester_man,

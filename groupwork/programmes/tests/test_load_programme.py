@@ -4,6 +4,7 @@ import datetime
 import json
 from io import StringIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -92,3 +93,13 @@ def test_a_stored_definition_is_decoded_once_and_shared_by_the_rows_that_bring_i
     assert first is not second
     assert first.definition is second.definition
     assert first.definition == json.loads(SECOND_PROGRAMME.read_text())
+
+
+def test_a_programme_object_reads_its_current_version_once(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    load(SECOND_PROGRAMME)
+    programme = Programme.objects.get(code="thinking-skills")
+    with django_assert_num_queries(1):
+        first = programme.current_version()
+        assert programme.current_version() is first
