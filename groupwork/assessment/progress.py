@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import prefetch_related_objects
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 
@@ -132,18 +133,33 @@ class ReferralAssessment:
     pathway_label: str
 
 
-def referral_assessment(referral: Referral) -> ReferralAssessment:
-    """What his record shows of assessment for one referral."""
+def referral_assessment(
+    referral: Referral,
+    *,
+    administrations: Iterable[Administration] | None = None,
+    decisions: Iterable[PathwayDecision] | None = None,
+) -> ReferralAssessment:
+    """What his record shows of assessment for one referral. `administrations` (with their
+    versions and instruments) and pathway `decisions`, of any of his referrals, are his rows
+    read already: his record page reads them for his timeline."""
     definition = referral.programme.current_version().parsed
     labels = {o["code"]: o["label"] for o in definition.raw["questionnaire_occasions"]}
-    administrations = list(
-        Administration.objects.filter(referral=referral)
-        .select_related("version__instrument")
-        .prefetch_related("scores")
-    )
-    decision = (
-        PathwayDecision.objects.filter(referral=referral).order_by("-decided_at", "-pk").first()
-    )
+    if administrations is None:
+        administrations = Administration.objects.filter(referral=referral).select_related(
+            "version__instrument"
+        )
+    administrations = [a for a in administrations if a.referral_id == referral.pk]
+    prefetch_related_objects(administrations, "scores")
+    if decisions is None:
+        decision = (
+            PathwayDecision.objects.filter(referral=referral).order_by("-decided_at", "-pk").first()
+        )
+    else:
+        decision = max(
+            (d for d in decisions if d.referral_id == referral.pk),
+            key=lambda d: (d.decided_at, d.pk),
+            default=None,
+        )
     pathway_label = ""
     if decision is not None:
         pathway_label = next(

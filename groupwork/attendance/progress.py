@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import math
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -245,36 +245,72 @@ class _Record:
     """What the coverage and the projection need from his record."""
 
     definition: ProgrammeDefinition
+    groups: dict[int, Group]  # of his places, marks and catch-ups
     memberships: list[Membership]
     attendances: list[Attendance]
     coverage: PathwayProgress
 
 
-def _read_record(referral: Referral) -> _Record:
-    """His places, marks and finished catch-ups, and the groups they belong to, in four
-    queries; when he has never had a place, the programme's current definition as well."""
-    memberships = list(
-        Membership.objects.filter(referral=referral).only(
-            "group", "joined_on", "left_on", "first_session", "last_session"
+@dataclass(frozen=True)
+class RecordRows:
+    """A man's places, marks and catch-ups read already (his record page reads them for his
+    timeline), each with its session; the rows of every referral of his may be here."""
+
+    memberships: Sequence[Membership]
+    attendances: Sequence[Attendance]  # with their sessions
+    catch_ups: Sequence[CatchUp]  # with their missed sessions
+
+    def of(self, referral: Referral) -> RecordRows:
+        return RecordRows(
+            memberships=[m for m in self.memberships if m.referral_id == referral.pk],
+            attendances=[a for a in self.attendances if a.referral_id == referral.pk],
+            catch_ups=[c for c in self.catch_ups if c.referral_id == referral.pk],
         )
+
+
+def _read_rows(referral: Referral) -> RecordRows:
+    return RecordRows(
+        memberships=list(
+            Membership.objects.filter(referral=referral).only(
+                "group", "referral", "joined_on", "left_on", "first_session", "last_session"
+            )
+        ),
+        attendances=list(
+            Attendance.objects.filter(referral=referral)
+            .select_related("session")
+            .only(
+                "outcome",
+                "failures",
+                "referral",
+                "session__group_id",
+                "session__number",
+                "session__status",
+                "session__date",
+            )
+        ),
+        catch_ups=list(
+            CatchUp.objects.filter(referral=referral, status=CatchUpStatus.DONE)
+            .select_related("missed_session")
+            .only(
+                "module",
+                "content",
+                "status",
+                "referral",
+                "missed_session__group_id",
+                "missed_session__number",
+            )
+        ),
     )
-    attendances = list(
-        Attendance.objects.filter(referral=referral)
-        .select_related("session")
-        .only(
-            "outcome",
-            "failures",
-            "session__group_id",
-            "session__number",
-            "session__status",
-            "session__date",
-        )
-    )
-    catch_ups = list(
-        CatchUp.objects.filter(referral=referral, status=CatchUpStatus.DONE)
-        .select_related("missed_session")
-        .only("module", "content", "missed_session__group_id", "missed_session__number")
-    )
+
+
+def _read_record(referral: Referral, rows: RecordRows | None = None) -> _Record:
+    """His places, marks and finished catch-ups (three queries, unless `rows` has them), and
+    the groups they belong to (one query); when he has never had a place, the programme's
+    current definition as well."""
+    rows = rows.of(referral) if rows is not None else _read_rows(referral)
+    memberships = list(rows.memberships)
+    attendances = list(rows.attendances)
+    catch_ups = [c for c in rows.catch_ups if c.status == CatchUpStatus.DONE]
     group_ids = {m.group_id for m in memberships}
     group_ids |= {a.session.group_id for a in attendances}
     group_ids |= {c.missed_session.group_id for c in catch_ups}
@@ -284,11 +320,13 @@ def _read_record(referral: Referral) -> _Record:
         .select_related("version")
         .only("module", "kind", "pattern", "version")
     }
-    for membership in memberships:
-        membership.group = groups[membership.group_id]
     current = next((m for m in memberships if m.left_on is None), None)
     latest = current or (memberships[-1] if memberships else None)
-    definition = latest.group.definition if latest else referral.programme.current_version().parsed
+    definition = (
+        groups[latest.group_id].definition
+        if latest
+        else referral.programme.current_version().parsed
+    )
     covered: list[Covered] = []
     for attendance in attendances:
         session = attendance.session
@@ -322,13 +360,14 @@ def _read_record(referral: Referral) -> _Record:
         )
     return _Record(
         definition=definition,
+        groups=groups,
         memberships=memberships,
         attendances=attendances,
         coverage=pathway_progress(
             definition,
             referral.pathway or None,
             covered,
-            places=[m.group.module for m in memberships],
+            places=[groups[m.group_id].module for m in memberships],
         ),
     )
 
@@ -385,7 +424,7 @@ def _projection(referral: Referral, record: _Record, today: datetime.date) -> Pr
     last_in_group = None
     pattern = next(iter(record.definition.patterns))
     if current is not None:
-        pattern = current.group.pattern
+        pattern = record.groups[current.group_id].pattern
         remaining = Session.objects.filter(
             group_id=current.group_id, status=SessionStatus.SCHEDULED, date__gte=today
         )
@@ -409,10 +448,13 @@ def _projection(referral: Referral, record: _Record, today: datetime.date) -> Pr
     )
 
 
-def progress_for(referral: Referral, *, today: datetime.date | None = None) -> Progress:
-    """His progress against his pathway: the record's queries, then his warnings and the last
-    session left in his current place, two more whatever the length of his record."""
-    record = _read_record(referral)
+def progress_for(
+    referral: Referral, *, today: datetime.date | None = None, rows: RecordRows | None = None
+) -> Progress:
+    """His progress against his pathway: the record's queries (fewer with `rows`, his rows
+    read already), then his warnings and the last session left in his current place, two more
+    whatever the length of his record."""
+    record = _read_record(referral, rows)
     warnings = tuple(
         sorted(
             warned_on

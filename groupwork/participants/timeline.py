@@ -532,17 +532,3 @@ def load_timeline(  # noqa: C901, PLR0912  (one plain branch per source)
             Group.objects.visible_to(viewer).values_list("pk", flat=True)
         )
     return facts
-
-
-def timeline_for(
-    participant: Participant,
-    *,
-    viewer: User,
-    referrals: Sequence[Referral],
-    letters: Sequence[Letter],
-    kinds: Collection[EventKind] = ALL_KINDS,
-) -> list[TimelineEvent]:
-    facts = load_timeline(
-        participant, viewer=viewer, referrals=referrals, letters=letters, kinds=kinds
-    )
-    return build_timeline(facts, Links(viewer, facts.openable_groups), kinds)

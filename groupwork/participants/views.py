@@ -1,7 +1,8 @@
 """The caseload, search, a man's record and his details."""
 
 import uuid
-from typing import cast
+from collections.abc import Collection
+from typing import Any, cast
 
 from django.contrib import messages
 from django.db.models import Prefetch, Q
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from groupwork.allocation.services import caseload_forecasts
 from groupwork.assessment.progress import referral_assessment
-from groupwork.attendance.progress import progress_for
+from groupwork.attendance.progress import RecordRows, progress_for
 from groupwork.attendance.views_absences import ABSENCE_USERS
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
@@ -25,7 +26,14 @@ from groupwork.participants import services
 from groupwork.participants.fetch import get_participant_for
 from groupwork.participants.forms import ParticipantForm, TimelineFilterForm
 from groupwork.participants.models import Participant
-from groupwork.participants.timeline import letters_shown_to, timeline_for
+from groupwork.participants.timeline import (
+    EventKind,
+    Links,
+    TimelineFacts,
+    build_timeline,
+    letters_shown_to,
+    load_timeline,
+)
 from groupwork.programmes.models import Programme
 from groupwork.referrals.models import Referral, StatusChange
 from groupwork.referrals.status_machine import COMPLETED_STATUS
@@ -97,6 +105,24 @@ def share_programmes(referrals: list[Referral]) -> None:
         referral.programme = programmes.setdefault(referral.programme_id, referral.programme)
 
 
+def record_rows(facts: TimelineFacts, kinds: Collection[EventKind]) -> RecordRows | None:
+    """His places, marks and catch-ups as the timeline read them, unless its filter left
+    some out."""
+    if not {EventKind.ALLOCATION, EventKind.SESSION, EventKind.CATCH_UP} <= set(kinds):
+        return None
+    return RecordRows(facts.memberships, facts.attendances, facts.catch_ups)
+
+
+def assessment_read(facts: TimelineFacts, kinds: Collection[EventKind]) -> dict[str, Any]:
+    """His questionnaires and pathway decisions as the timeline read them, where it did."""
+    read: dict[str, Any] = {}
+    if EventKind.QUESTIONNAIRE in kinds:
+        read["administrations"] = facts.administrations
+    if EventKind.PATHWAY in kinds:
+        read["decisions"] = facts.pathway_decisions
+    return read
+
+
 @allow(CASE_READERS, scope=Scope.VISIBLE_PARTICIPANTS)
 @require_GET
 def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpResponse:
@@ -121,13 +147,21 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
         letters_shown_to(user, participant).only("pk", "kind", "created_at", "referral_id")
     )
     timeline_filter = TimelineFilterForm(request.GET or None)
+    kinds = timeline_filter.kinds()
+    facts = load_timeline(
+        participant, viewer=user, referrals=referrals, letters=letters, kinds=kinds
+    )
     return render(
         request,
         "participants/detail.html",
         {
             "participant": participant,
             "referrals": [
-                (referral, referral_assessment(referral), progress_for(referral))
+                (
+                    referral,
+                    referral_assessment(referral, **assessment_read(facts, kinds)),
+                    progress_for(referral, rows=record_rows(facts, kinds)),
+                )
                 for referral in referrals
             ],
             "can_edit": user.role in CASE_WRITERS,
@@ -139,13 +173,7 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
             "completed_status": COMPLETED_STATUS,
             "letters": letters,
             "timeline_filter": timeline_filter,
-            "timeline": timeline_for(
-                participant,
-                viewer=user,
-                referrals=referrals,
-                letters=letters,
-                kinds=timeline_filter.kinds(),
-            ),
+            "timeline": build_timeline(facts, Links(user, facts.openable_groups), kinds),
         },
     )
 

@@ -393,14 +393,14 @@ def test_a_man_without_a_place_has_no_progress_yet(world: World) -> None:
     assert "He has not had a place in a group yet." in page.content.decode()
 
 
-# Session, user, two-factor device check, the man, audit insert, referrals, status history,
-# assessment (programme version, administrations, scores, pathway decision, risk score),
-# progress (places, marks, finished catch-ups, their groups, warnings, his group's last session
-# left), letters, the timeline (participants.timeline.TIMELINE_QUERIES: one query per source,
-# less the programme version read once for the page), and the session save (savepoint, update,
-# release) that keeps the idle timeout sliding. One referral; progress adds six queries for
-# each.
-RECORD_QUERIES = 22 + TIMELINE_QUERIES - 1
+# Session, user, two-factor device check, the man, audit insert, referrals, status history and
+# letters: 8. The timeline (participants.timeline.TIMELINE_QUERIES: the programme version, then
+# one query per source); his progress and assessment use its places, marks, catch-ups,
+# questionnaires and pathway decisions and add the questionnaires' scores, the risk score, the
+# groups of his places, his warnings and his group's last session left: 5. The session save
+# (savepoint, update, release) that keeps the idle timeout sliding: 3. Each further referral
+# adds those 5.
+RECORD_QUERIES = 8 + TIMELINE_QUERIES + 5 + 3
 
 
 @pytest.mark.django_db

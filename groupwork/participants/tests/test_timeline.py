@@ -13,7 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groupwork.assessment.models import AdministrationStatus, PathwayDecision
-from groupwork.attendance.models import Failure, Outcome, Register
+from groupwork.assessment.progress import referral_assessment
+from groupwork.attendance.models import CatchUpStatus, Failure, Outcome, Register
+from groupwork.attendance.progress import RecordRows, progress_for
 from groupwork.attendance.tests.factories import AbsenceFactory, AttendanceFactory, CatchUpFactory
 from groupwork.casework.models import (
     Assignment,
@@ -42,6 +44,7 @@ from groupwork.participants.timeline import (
     load_timeline,
 )
 from groupwork.referrals.models import StatusChange
+from groupwork.referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -492,3 +495,33 @@ def test_the_record_page_costs_the_same_with_2_or_10_events_of_each_kind(
         response = client.get(record_url(world))
     sessions = [event for event in timeline_of(response) if event.kind == EventKind.SESSION]
     assert len(sessions) == 10
+
+
+def test_his_progress_and_assessment_from_the_timelines_rows_are_those_read_apart(
+    world: World,
+) -> None:
+    # The record page gives his progress and assessment the rows its timeline read, of all
+    # his referrals: each referral must see its own rows only, and the same result.
+    add_events(world, 2)
+    man = world.worcester_man
+    second = ReferralFactory.create(participant=man, status_id="on_programme")
+    done = SessionFactory.create(group=world.worcester_group, number=300)
+    AttendanceFactory.create(referral=second, session=done)
+    CatchUpFactory.create(referral=second, missed_session=done, status=CatchUpStatus.DONE)
+    referrals = list(man.referrals.select_related("programme"))
+    assert len(referrals) == 2  # noqa: PLR2004
+    facts = load_timeline(man, viewer=world.users["om.worcester"], referrals=referrals, letters=[])
+    rows = RecordRows(facts.memberships, facts.attendances, facts.catch_ups)
+    today = datetime.date(2026, 11, 26)
+
+    for referral in referrals:
+        shared = progress_for(referral, today=today, rows=rows)
+        assert shared == progress_for(referral, today=today)
+        assessment = referral_assessment(
+            referral,
+            administrations=facts.administrations,
+            decisions=facts.pathway_decisions,
+        )
+        assert assessment == referral_assessment(referral)
+    assert progress_for(second, rows=rows).started
+    assert referral_assessment(world.worcester_referral).administrations
