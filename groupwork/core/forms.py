@@ -64,7 +64,7 @@ def form_environment(**options: Any) -> jinja2.Environment:
 
 class GovukFormRenderer(Jinja2):
     """Renders fields and widgets with Jinja2, whose compiled templates draw a long form (a
-    register of 11 men has about 300 inputs) several times faster than Django's templates.
+    register of 11 men has about 280 inputs) several times faster than Django's templates.
     The pages themselves stay Django templates; `{{ form.field.as_field_group }}` in one comes
     here. Field templates are in the apps' jinja2 folders (groupwork/core/jinja2/govuk)."""
 
