@@ -69,10 +69,10 @@ class EventKind(models.TextChoices):
 
 ALL_KINDS = frozenset(EventKind)
 # The queries of the whole timeline, whatever the length of his record: the programmes'
-# definitions (none on the record page, which has read them for his progress), then one query
+# definitions (none on the record page, which has read them for his assessment), then one query
 # per source (two for complaints and their stages); referrals, status changes and letters come
-# from the record page. A facilitator's reads no complaints
-# and adds one query for the groups they run.
+# from the record page. A facilitator's reads no complaints and adds one query for the groups
+# they run.
 TIMELINE_QUERIES = 14
 
 

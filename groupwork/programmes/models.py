@@ -14,15 +14,14 @@ class Programme(DefinitionOwner):
     class Meta(DefinitionOwner.Meta):
         pass
 
+    _current_version: ProgrammeVersion | None = None  # read once for this instance
+
     def current_version(self) -> ProgrammeVersion:
         """The latest loaded version, read once for this instance (the length of a request):
-        a man's record asks it of his programme for his progress, his assessment and his
-        timeline."""
+        a man's record asks it of his programme for his assessment and his timeline."""
         if self._current_version is None:
             self._current_version = self.latest_version()
         return self._current_version
-
-    _current_version: ProgrammeVersion | None = None
 
 
 class ProgrammeVersion(DefinitionVersion):
