@@ -22,8 +22,9 @@ RUN npm ci --no-audit --no-fund
 FROM ${PYTHON_IMAGE} AS python-deps
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
-COPY requirements.lock /tmp/requirements.lock
+COPY requirements-pip.lock requirements.lock /tmp/
 RUN python -m venv /opt/venv \
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements-pip.lock \
     && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
 
 FROM ${PYTHON_IMAGE}
