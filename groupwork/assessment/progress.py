@@ -3,7 +3,8 @@ from the first occasion, and a small chart drawn on the server as SVG."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import uuid
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import prefetch_related_objects
@@ -139,27 +140,54 @@ def referral_assessment(
     administrations: Iterable[Administration] | None = None,
     decisions: Iterable[PathwayDecision] | None = None,
 ) -> ReferralAssessment:
-    """What his record shows of assessment for one referral. `administrations` (with their
-    versions and instruments) and pathway `decisions`, of any of his referrals, are his rows
-    read already: his record page reads them for his timeline."""
-    definition = referral.programme.current_version().parsed
-    labels = {o["code"]: o["label"] for o in definition.raw["questionnaire_occasions"]}
+    """What his record shows of assessment for one referral (`referral_assessments`)."""
+    return referral_assessments([referral], administrations=administrations, decisions=decisions)[0]
+
+
+def referral_assessments(
+    referrals: Sequence[Referral],
+    *,
+    administrations: Iterable[Administration] | None = None,
+    decisions: Iterable[PathwayDecision] | None = None,
+) -> list[ReferralAssessment]:
+    """What his record shows of assessment for each referral, in a fixed number of queries
+    however many. `administrations` (with their versions and instruments) and pathway
+    `decisions`, of any of his referrals, are his rows read already: his record page reads
+    them for his timeline."""
     if administrations is None:
-        administrations = Administration.objects.filter(referral=referral).select_related(
+        administrations = Administration.objects.filter(referral__in=referrals).select_related(
             "version__instrument"
         )
-    administrations = [a for a in administrations if a.referral_id == referral.pk]
+    wanted = {referral.pk for referral in referrals}
+    administrations = [a for a in administrations if a.referral_id in wanted]
     prefetch_related_objects(administrations, "scores")
     if decisions is None:
-        decision = (
-            PathwayDecision.objects.filter(referral=referral).order_by("-decided_at", "-pk").first()
+        decisions = PathwayDecision.objects.filter(referral__in=referrals)
+    latest_decision: dict[uuid.UUID, PathwayDecision] = {}
+    for decision in sorted(decisions, key=lambda d: (d.decided_at, d.pk)):
+        latest_decision[decision.referral_id] = decision
+    latest_risk: dict[uuid.UUID, RiskScore] = {}
+    for risk in RiskScore.objects.filter(referral__in=referrals).order_by("scored_at", "pk"):
+        latest_risk[risk.referral_id] = risk
+    return [
+        _assessment(
+            referral,
+            [a for a in administrations if a.referral_id == referral.pk],
+            latest_decision.get(referral.pk),
+            latest_risk.get(referral.pk),
         )
-    else:
-        decision = max(
-            (d for d in decisions if d.referral_id == referral.pk),
-            key=lambda d: (d.decided_at, d.pk),
-            default=None,
-        )
+        for referral in referrals
+    ]
+
+
+def _assessment(
+    referral: Referral,
+    administrations: list[Administration],
+    decision: PathwayDecision | None,
+    risk: RiskScore | None,
+) -> ReferralAssessment:
+    definition = referral.programme.current_version().parsed
+    labels = {o["code"]: o["label"] for o in definition.raw["questionnaire_occasions"]}
     pathway_label = ""
     if decision is not None:
         pathway_label = next(
@@ -169,7 +197,7 @@ def referral_assessment(
         administrations=administrations,
         changes=scale_changes(administrations, labels),
         occasion_labels=labels,
-        risk=RiskScore.objects.filter(referral=referral).order_by("-scored_at", "-pk").first(),
+        risk=risk,
         pathway=decision,
         pathway_label=pathway_label,
     )

@@ -16,12 +16,12 @@ from __future__ import annotations
 
 import datetime
 import math
+import uuid
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Max
 from django.utils import timezone
 
 from groupwork.allocation.forecast import longest_pathway
@@ -268,15 +268,16 @@ class RecordRows:
         )
 
 
-def _read_rows(referral: Referral) -> RecordRows:
+def _read_rows(referrals: Sequence[Referral]) -> RecordRows:
+    """The places, marks and finished catch-ups of `referrals`: three queries however many."""
     return RecordRows(
         memberships=list(
-            Membership.objects.filter(referral=referral).only(
+            Membership.objects.filter(referral__in=referrals).only(
                 "group", "referral", "joined_on", "left_on", "first_session", "last_session"
             )
         ),
         attendances=list(
-            Attendance.objects.filter(referral=referral)
+            Attendance.objects.filter(referral__in=referrals)
             .select_related("session")
             .only(
                 "outcome",
@@ -289,7 +290,7 @@ def _read_rows(referral: Referral) -> RecordRows:
             )
         ),
         catch_ups=list(
-            CatchUp.objects.filter(referral=referral, status=CatchUpStatus.DONE)
+            CatchUp.objects.filter(referral__in=referrals, status=CatchUpStatus.DONE)
             .select_related("missed_session")
             .only(
                 "module",
@@ -303,23 +304,28 @@ def _read_rows(referral: Referral) -> RecordRows:
     )
 
 
-def _read_record(referral: Referral, rows: RecordRows | None = None) -> _Record:
-    """His places, marks and finished catch-ups (three queries, unless `rows` has them), and
-    the groups they belong to (one query); when he has never had a place, the programme's
-    current definition as well."""
-    rows = rows.of(referral) if rows is not None else _read_rows(referral)
-    memberships = list(rows.memberships)
-    attendances = list(rows.attendances)
-    catch_ups = [c for c in rows.catch_ups if c.status == CatchUpStatus.DONE]
-    group_ids = {m.group_id for m in memberships}
-    group_ids |= {a.session.group_id for a in attendances}
-    group_ids |= {c.missed_session.group_id for c in catch_ups}
-    groups = {
+def _groups_of(rows: RecordRows) -> dict[int, Group]:
+    """The groups of the places, marks and catch-ups in `rows`, in one query."""
+    group_ids = {m.group_id for m in rows.memberships}
+    group_ids |= {a.session.group_id for a in rows.attendances}
+    group_ids |= {c.missed_session.group_id for c in rows.catch_ups}
+    if not group_ids:
+        return {}
+    return {
         group.pk: group
         for group in Group.objects.filter(pk__in=group_ids)
         .select_related("version")
         .only("module", "kind", "pattern", "version")
     }
+
+
+def _read_record(referral: Referral, rows: RecordRows, groups: dict[int, Group]) -> _Record:
+    """His coverage from his rows (those of his other referrals may be among them) and their
+    `groups`; when he has never had a place, the programme's current definition is read."""
+    rows = rows.of(referral)
+    memberships = list(rows.memberships)
+    attendances = list(rows.attendances)
+    catch_ups = [c for c in rows.catch_ups if c.status == CatchUpStatus.DONE]
     current = next((m for m in memberships if m.left_on is None), None)
     latest = current or (memberships[-1] if memberships else None)
     definition = (
@@ -374,7 +380,8 @@ def _read_record(referral: Referral, rows: RecordRows | None = None) -> _Record:
 
 def uncovered_required_content(referral: Referral) -> list[str]:
     """The content his pathway needs that he has not covered yet, described plainly."""
-    return _read_record(referral).coverage.uncovered_descriptions()
+    rows = _read_rows([referral])
+    return _read_record(referral, rows, _groups_of(rows)).coverage.uncovered_descriptions()
 
 
 def refusal_to_complete(uncovered: list[str]) -> str:
@@ -416,7 +423,43 @@ def weeks_for(definition: ProgrammeDefinition, pathway: PathwayProgress, pattern
     return weeks
 
 
-def _projection(referral: Referral, record: _Record, today: datetime.date) -> Projection:
+def _scheduled_from(
+    memberships: Iterable[Membership], today: datetime.date
+) -> dict[int, list[tuple[int, datetime.date]]]:
+    """The numbers and dates of the sessions still to come in the groups of the places not
+    yet left, by group: one query for every referral's place."""
+    group_ids = {m.group_id for m in memberships if m.left_on is None}
+    scheduled: dict[int, list[tuple[int, datetime.date]]] = {pk: [] for pk in group_ids}
+    if group_ids:
+        for group_id, number, date in Session.objects.filter(
+            group_id__in=group_ids, status=SessionStatus.SCHEDULED, date__gte=today
+        ).values_list("group_id", "number", "date"):
+            scheduled[group_id].append((number, date))
+    return scheduled
+
+
+def _last_session_left(
+    place: Membership, scheduled: dict[int, list[tuple[int, datetime.date]]]
+) -> datetime.date | None:
+    """The date of his last session still to come in `place`, within its first and last."""
+    first = place.first_session
+    last = place.last_session
+    return max(
+        (
+            date
+            for number, date in scheduled[place.group_id]
+            if (first is None or number >= first) and (last is None or number <= last)
+        ),
+        default=None,
+    )
+
+
+def _projection(
+    referral: Referral,
+    record: _Record,
+    today: datetime.date,
+    scheduled: dict[int, list[tuple[int, datetime.date]]],
+) -> Projection:
     """The last session left in his current place (up to his last session in a rolling group),
     then the modules he has not started, one week for each weekly meeting they need."""
     coverage = record.coverage
@@ -425,14 +468,7 @@ def _projection(referral: Referral, record: _Record, today: datetime.date) -> Pr
     pattern = next(iter(record.definition.patterns))
     if current is not None:
         pattern = record.groups[current.group_id].pattern
-        remaining = Session.objects.filter(
-            group_id=current.group_id, status=SessionStatus.SCHEDULED, date__gte=today
-        )
-        if current.first_session is not None:
-            remaining = remaining.filter(number__gte=current.first_session)
-        if current.last_session is not None:
-            remaining = remaining.filter(number__lte=current.last_session)
-        last_in_group = remaining.aggregate(last=Max("date"))["last"]
+        last_in_group = _last_session_left(current, scheduled)
     not_started = tuple(m.title for m in coverage.modules if not m.started)
     weeks = weeks_for(record.definition, coverage, pattern)
     if coverage.is_covered:
@@ -451,23 +487,43 @@ def _projection(referral: Referral, record: _Record, today: datetime.date) -> Pr
 def progress_for(
     referral: Referral, *, today: datetime.date | None = None, rows: RecordRows | None = None
 ) -> Progress:
-    """His progress against his pathway: the record's queries (fewer with `rows`, his rows
-    read already), then his warnings and the last session left in his current place, two more
-    whatever the length of his record."""
-    record = _read_record(referral, rows)
-    warnings = tuple(
-        sorted(
-            warned_on
-            for warned_on in EnforcementItem.objects.warnings()
-            .filter(referral=referral)
-            .values_list("action_on", flat=True)
-            if warned_on is not None
+    """His progress against his pathway for one referral (`progresses_for`)."""
+    return progresses_for([referral], today=today, rows=rows)[0]
+
+
+def progresses_for(
+    referrals: Sequence[Referral],
+    *,
+    today: datetime.date | None = None,
+    rows: RecordRows | None = None,
+) -> list[Progress]:
+    """The progress of each referral against its pathway, in a fixed number of queries
+    however many referrals and however long the record: his places, marks and catch-ups (none
+    with `rows`, read already), their groups, the warnings, and the sessions still to come in
+    his current groups."""
+    if rows is None:
+        rows = _read_rows(referrals)
+    groups = _groups_of(rows)
+    today = today or timezone.localdate()
+    scheduled = _scheduled_from(rows.memberships, today)
+    warnings: dict[uuid.UUID, list[datetime.date]] = {referral.pk: [] for referral in referrals}
+    for referral_id, warned_on in (
+        EnforcementItem.objects.warnings()
+        .filter(referral__in=referrals)
+        .values_list("referral_id", "action_on")
+    ):
+        if warned_on is not None:
+            warnings[referral_id].append(warned_on)
+    progresses = []
+    for referral in referrals:
+        record = _read_record(referral, rows, groups)
+        progresses.append(
+            Progress(
+                started=bool(record.memberships or record.attendances),
+                pathway=record.coverage,
+                absences=absence_counts(record.attendances),
+                warnings=tuple(sorted(warnings[referral.pk])),
+                projection=_projection(referral, record, today, scheduled),
+            )
         )
-    )
-    return Progress(
-        started=bool(record.memberships or record.attendances),
-        pathway=record.coverage,
-        absences=absence_counts(record.attendances),
-        warnings=warnings,
-        projection=_projection(referral, record, today or timezone.localdate()),
-    )
+    return progresses

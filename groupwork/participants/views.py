@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from groupwork.allocation.services import caseload_forecasts
-from groupwork.assessment.progress import referral_assessment
-from groupwork.attendance.progress import RecordRows, progress_for
+from groupwork.assessment.progress import referral_assessments
+from groupwork.attendance.progress import RecordRows, progresses_for
 from groupwork.attendance.views_absences import ABSENCE_USERS
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
@@ -156,14 +156,14 @@ def participant_detail(request: HttpRequest, participant_id: uuid.UUID) -> HttpR
         "participants/detail.html",
         {
             "participant": participant,
-            "referrals": [
-                (
-                    referral,
-                    referral_assessment(referral, **assessment_read(facts, kinds)),
-                    progress_for(referral, rows=record_rows(facts, kinds)),
+            "referrals": list(
+                zip(
+                    referrals,
+                    referral_assessments(referrals, **assessment_read(facts, kinds)),
+                    progresses_for(referrals, rows=record_rows(facts, kinds)),
+                    strict=True,
                 )
-                for referral in referrals
-            ],
+            ),
             "can_edit": user.role in CASE_WRITERS,
             "can_report_absence": user.role in ABSENCE_USERS,
             "can_see_one_to_ones": user.role in ONE_TO_ONE_READERS,

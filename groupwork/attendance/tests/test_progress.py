@@ -398,8 +398,8 @@ def test_a_man_without_a_place_has_no_progress_yet(world: World) -> None:
 # one query per source); his progress and assessment use its places, marks, catch-ups,
 # questionnaires and pathway decisions and add the questionnaires' scores, the risk score, the
 # groups of his places, his warnings and his group's last session left: 5. The session save
-# (savepoint, update, release) that keeps the idle timeout sliding: 3. Each further referral
-# adds those 5.
+# (savepoint, update, release) that keeps the idle timeout sliding: 3. Those 5 serve all his
+# referrals at once (participants/tests/test_timeline.py, a man referred again).
 RECORD_QUERIES = 8 + TIMELINE_QUERIES + 5 + 3
 
 

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from groupwork.assessment.models import AdministrationStatus, PathwayDecision
-from groupwork.assessment.progress import referral_assessment
+from groupwork.assessment.progress import referral_assessment, referral_assessments
 from groupwork.attendance.models import CatchUpStatus, Failure, Outcome, Register
-from groupwork.attendance.progress import RecordRows, progress_for
+from groupwork.attendance.progress import RecordRows, progress_for, progresses_for
 from groupwork.attendance.tests.factories import AbsenceFactory, AttendanceFactory, CatchUpFactory
 from groupwork.casework.models import (
     Assignment,
@@ -43,7 +43,7 @@ from groupwork.participants.timeline import (
     build_timeline,
     load_timeline,
 )
-from groupwork.referrals.models import StatusChange
+from groupwork.referrals.models import Referral, StatusChange
 from groupwork.referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +65,12 @@ def texts(response: Any) -> list[str]:
     return [event.text for event in timeline_of(response)]
 
 
-def add_events(world: World, count: int, *, start: int = 0) -> None:  # noqa: PLR0915
-    """`count` more events of every source for worcester_man."""
-    referral = world.worcester_referral
+def add_events(  # noqa: PLR0915
+    world: World, count: int, *, start: int = 0, referral: Referral | None = None
+) -> None:
+    """`count` more events of every source for worcester_man, on `referral` (his first one
+    unless given)."""
+    referral = referral or world.worcester_referral
     officer = world.users["om.worcester"]
     facilitator = world.users["fac.worcester"]
     version = world.worcester_administration.version
@@ -525,3 +528,43 @@ def test_his_progress_and_assessment_from_the_timelines_rows_are_those_read_apar
         assert assessment == referral_assessment(referral)
     assert progress_for(second, rows=rows).started
     assert referral_assessment(world.worcester_referral).administrations
+    assert progresses_for(referrals, today=today, rows=rows) == [
+        progress_for(referral, today=today) for referral in referrals
+    ]
+    assert referral_assessments(
+        referrals, administrations=facts.administrations, decisions=facts.pathway_decisions
+    ) == [referral_assessment(referral) for referral in referrals]
+
+
+def test_the_record_query_count_does_not_grow_with_his_referrals(
+    world: World, django_assert_num_queries: Any
+) -> None:
+    # A man referred again: the progress and assessment of all his referrals are read at once.
+    client = client_for(world, "om.worcester")
+    add_events(world, 2)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(record_url(world)).status_code == 200
+    for start in (10, 20):
+        again = ReferralFactory.create(
+            participant=world.worcester_man,
+            programme=world.worcester_referral.programme,
+            status_id="on_programme",
+        )
+        add_events(world, 2, start=start, referral=again)
+        MembershipFactory.create(
+            group=world.worcester_group, referral=again, joined_on=datetime.date(2026, 9, 7)
+        )
+        EnforcementItemFactory.create(
+            referral=again,
+            failure_date=datetime.date(2026, 9, 14),
+            action_taken=ActionTaken.WARNING,
+            action_on=datetime.date(2026, 9, 15),
+        )
+    with django_assert_num_queries(len(one.captured_queries)):
+        response = client.get(record_url(world))
+    shown = response.context["referrals"]
+    assert len(shown) == 3  # noqa: PLR2004
+    assert [progress.warnings for _, _, progress in shown[1:]] == [
+        (datetime.date(2026, 9, 15),),
+        (datetime.date(2026, 9, 15),),
+    ]
