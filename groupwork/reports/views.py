@@ -13,8 +13,9 @@ from typing import cast
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from groupwork.audit.models import Action
@@ -59,6 +60,7 @@ class ShownTable:
 class Report:
     form: ReportFilterForm
     counted: Counted[list[Table]] | None  # the tables and when; None when the filters are not valid
+    key: tuple[Filters, datetime.date] | None = None  # what the tables were counted for
 
     @property
     def tables(self) -> list[Table]:
@@ -78,16 +80,15 @@ def build_report(request: HttpRequest, user: User) -> Report:
         programmes=list(Programme.objects.order_by("name")),
         today=today,
     )
-    counted = None
-    if not form.is_bound or form.is_valid():
-        filters = form.filters(area_id=user.area_pk)
-        if filters is not None:
-            # The finished tables are kept, not the rows they were counted from: a few
-            # kilobytes to read back, where an area's rows are megabytes.
-            counted = area_figures(
-                "report", (filters, today), lambda: report_tables(filters, today)
-            )
-    return Report(form=form, counted=counted)
+    if form.is_bound and not form.is_valid():
+        return Report(form=form, counted=None)
+    filters = form.filters(area_id=user.area_pk)
+    if filters is None:
+        return Report(form=form, counted=None)
+    # The finished tables are kept, not the rows they were counted from: a few kilobytes to
+    # read back, where an area's rows are megabytes.
+    counted = area_figures("report", (filters, today), lambda: report_tables(filters, today))
+    return Report(form=form, counted=counted, key=(filters, today))
 
 
 def report_tables(filters: Filters, today: datetime.date) -> list[Table]:
@@ -115,15 +116,35 @@ def shown(table: Table) -> ShownTable:
     )
 
 
+def sections_html(tables: list[Table]) -> SafeString:
+    by_key = {table.key: shown(table) for table in tables}
+    sections = [
+        (heading, [by_key[key] for key in keys if key in by_key]) for heading, keys in SECTIONS
+    ]
+    html = render_to_string(
+        "reports/_sections.html",
+        {"sections": [(heading, items) for heading, items in sections if items]},
+    )
+    return mark_safe(html)  # noqa: S308 (rendered by the template, which escapes)
+
+
+def report_sections(report: Report) -> SafeString:
+    """The tables and their charts as the page shows them, kept as long as the figures they
+    show: drawing 15 tables and their charts took longer than the rest of the page. They hold
+    the area's figures alone, so they are kept under the same key."""
+    counted = report.counted
+    if counted is None:
+        return SafeString("")
+    return area_figures(
+        "report-sections", (report.key, counted.counted_at), lambda: sections_html(counted.value)
+    ).value
+
+
 @allow(REPORT_READERS, scope=Scope.AREA_AGGREGATES)
 @require_GET
 def reports(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
     report = build_report(request, user)
-    by_key = {table.key: shown(table) for table in report.tables}
-    sections = [
-        (heading, [by_key[key] for key in keys if key in by_key]) for heading, keys in SECTIONS
-    ]
     record_event(acting_user=user, action=Action.REPORT_VIEWED, detail=audit_detail(report))
     form = report.form
     return render(
@@ -133,7 +154,7 @@ def reports(request: HttpRequest) -> HttpResponse:
             "form": form,
             "errors": form.error_summary() if form.is_bound else [],
             "about": report.about,
-            "sections": [(heading, items) for heading, items in sections if items],
+            "sections": report_sections(report),
             "tables": report.tables,
             "query": request.GET.urlencode(),
             "counted": report.counted,

@@ -8,6 +8,7 @@ from django.test import override_settings
 
 from groupwork.core.figures import area_figures
 from groupwork.core.tests.world import World, client_for
+from groupwork.reports.views import sections_html
 
 
 @pytest.fixture
@@ -63,3 +64,30 @@ def test_the_pages_say_when_their_figures_were_counted(
     page = client_for(world, persona).get(address).content.decode()
     assert "These figures were counted at" in page
     assert "counted again after 10 minutes" in page
+
+
+@pytest.mark.usefixtures("kept_ten_minutes")
+def test_the_reports_tables_are_drawn_once_while_their_figures_are_kept(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    drawn: list[int] = []
+
+    def counting(tables: Any) -> Any:
+        drawn.append(len(tables))
+        return sections_html(tables)
+
+    monkeypatch.setattr("groupwork.reports.views.sections_html", counting)
+    client = client_for(world, "chief.westmercia")
+    first = tables_of(client.get("/reports/"))
+    again = tables_of(client.get("/reports/"))
+    other_period = {"date_from_day": "1", "date_from_month": "1", "date_from_year": "2026"}
+    other = tables_of(client.get("/reports/", other_period))
+    assert len(drawn) == 2  # noqa: PLR2004 (the first page, then the other filters)
+    assert 'id="table-key-figures"' in again
+    assert again == first
+    assert 'id="table-key-figures"' in other
+
+
+def tables_of(response: Any) -> str:
+    page: str = response.content.decode()
+    return page[page.index('<h2 class="govuk-heading-l">Summary</h2>') :]
