@@ -3,13 +3,22 @@
 `bench/pages.py` serves it beside the application's own addresses, so that it passes through
 the same middleware (session, sign-in, two-factor, CSRF, content security policy) as the pages
 it is compared with, but renders no template and does no work of its own beyond one query.
+
+Beside it, the floor of every real page: the same sign-in, one audit row written, and the
+service's layout (header, navigation, footer) drawn around a heading, with no data of its own.
 """
+
+from typing import cast
 
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.template import engines
 from django.urls import path
 
+from groupwork.audit.models import Action
+from groupwork.audit.services import record_event
 from groupwork.core.access import ALL_STAFF, Scope, allow
+from groupwork.organisation.models import User
 from groupwork.urls import urlpatterns as application_urls
 
 
@@ -21,4 +30,16 @@ def bare(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok")
 
 
-urlpatterns = [path("bench/bare", bare), *application_urls]
+LAYOUT = engines["django"].from_string(
+    '{% extends "base.html" %}{% block title %}Layout{% endblock %}'
+    '{% block content %}<h1 class="govuk-heading-l">Layout</h1>{% endblock %}'
+)
+
+
+@allow(ALL_STAFF, scope=Scope.NONE)
+def layout(request: HttpRequest) -> HttpResponse:
+    record_event(acting_user=cast(User, request.user), action=Action.DASHBOARD_VIEWED)
+    return HttpResponse(LAYOUT.render({}, request))
+
+
+urlpatterns = [path("bench/bare", bare), path("bench/layout", layout), *application_urls]

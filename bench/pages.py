@@ -114,6 +114,7 @@ def pages(area: str) -> list[Page]:
     men = Attendance.objects.filter(session=session).count()
     return [
         Page("bare page, signed in", officer.username, "/bench/bare"),
+        Page("layout page, audited", officer.username, "/bench/layout"),
         Page("health check, not signed in", "", "/healthz"),
         Page("caseload", officer.username, "/participants/"),
         Page("dashboard, officer", officer.username, "/dashboard/"),
@@ -268,7 +269,9 @@ def main() -> None:
         "--area", default="west-mercia", help="whose staff and records: the demo's, or gen-01"
     )
     parser.add_argument(
-        "--only", default="", help="time only the pages whose label holds this (and the bare page)"
+        "--only",
+        default="",
+        help="time only the pages whose label holds this (and the bare and layout pages)",
     )
     parser.add_argument(
         "--profile",
@@ -288,7 +291,7 @@ def main() -> None:
     rows = []
     with override_settings(ROOT_URLCONF="bare"):
         for index, page in enumerate(pages(area)):
-            if index > 0 and arguments.only not in page.label:
+            if index > 1 and arguments.only not in page.label:
                 continue
             client = clients.setdefault(page.username, signed_in(page.username))
             rows.append((page, measure(client, page, repeat, arguments.profile)))
