@@ -72,6 +72,7 @@ def prepare(  # noqa: PLR0915
 
     from django.conf import settings  # noqa: PLC0415
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: PLC0415
+    from django.db.models import Count  # noqa: PLC0415
     from django.urls import resolve  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
     from django.utils.crypto import get_random_string  # noqa: PLC0415
@@ -119,7 +120,12 @@ def prepare(  # noqa: PLR0915
             reads.append({"user": username, "path": BARE_PAGE, "cookie": cookie})
             continue
         paths = ["/participants/", "/dashboard/", "/waiting-list/", "/audit/", "/reports/"]
-        men = Participant.objects.visible_to(user).order_by("case_reference")[:1]
+        # The man with the longest record the user may read: the record page grows with it.
+        men = (
+            Participant.objects.visible_to(user)
+            .annotate(marks=Count("referrals__attendances"))
+            .order_by("-marks", "case_reference")[:1]
+        )
         paths += [f"/participants/{man.pk}/" for man in men]
         if group is not None:
             paths.append(f"/groups/{group.pk}/")
