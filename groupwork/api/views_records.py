@@ -332,8 +332,8 @@ def group_rows(user: User) -> QuerySet[Group]:
     """The user's groups, with what GroupSerializer shows."""
     return (
         Group.objects.visible_to(user)
-        .select_related("programme", "version", "centre", "room")
-        .prefetch_related("facilitators")
+        .select_related("programme", "centre", "room")
+        .prefetch_related("version", "facilitators")
     )
 
 

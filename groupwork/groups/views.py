@@ -64,8 +64,8 @@ def group_list(request: HttpRequest) -> HttpResponse:
     groups = Group.objects.visible_to(user)
     groups = groups.finished(today) if finished else groups.not_finished(today)
     page = keyset_page(
-        groups.select_related("programme", "version", "centre", "room")
-        .prefetch_related("facilitators")
+        groups.select_related("programme", "centre", "room")
+        .prefetch_related("version", "facilitators")
         .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True))),
         key=GROUP_LIST_ORDER,
         params=request.GET,

@@ -302,8 +302,10 @@ def group_places(referral_ids: list[Any]) -> dict[Any, list[dict[str, Any]]]:
 
 def attendances(referral_ids: list[Any]) -> dict[Any, list[dict[str, Any]]]:
     """His own mark at each session; never the register's note about the session."""
-    rows = Attendance.objects.filter(referral_id__in=referral_ids).select_related(
-        "session__group__version", "recorded_by"
+    rows = (
+        Attendance.objects.filter(referral_id__in=referral_ids)
+        .select_related("session__group", "recorded_by")
+        .prefetch_related("session__group__version")
     )
     failures = dict(Failure.choices)
 

@@ -70,10 +70,11 @@ class EventKind(models.TextChoices):
 ALL_KINDS = frozenset(EventKind)
 # The queries of the whole timeline, whatever the length of his record: the programmes'
 # definitions (none on the record page, which has read them for his assessment), then one query
-# per source (two for complaints and their stages); referrals, status changes and letters come
-# from the record page. A facilitator's reads no complaints and adds one query for the groups
-# they run.
-TIMELINE_QUERIES = 14
+# per source (two for complaints and their stages, and two for marks and assignment marks, whose
+# groups' programme versions are read apart: joined, each row brought the whole definition
+# again, 12 KB a mark); referrals, status changes and letters come from the record page. A
+# facilitator's reads no complaints and adds one query for the groups they run.
+TIMELINE_QUERIES = 16
 
 
 @dataclass(frozen=True)
@@ -484,7 +485,9 @@ def load_timeline(  # noqa: C901, PLR0912  (one plain branch per source)
         facts.memberships = list(Membership.objects.filter(**mine).select_related("group__centre"))
     if EventKind.SESSION in kinds:
         facts.attendances = list(
-            Attendance.objects.filter(**mine).select_related("session__group__version")
+            Attendance.objects.filter(**mine)
+            .select_related("session__group")
+            .prefetch_related("session__group__version")
         )
     if EventKind.ABSENCE in kinds:
         facts.absences = list(Absence.objects.filter(**mine).select_related("session__group"))
@@ -499,9 +502,9 @@ def load_timeline(  # noqa: C901, PLR0912  (one plain branch per source)
         facts.one_to_ones = list(OneToOne.objects.filter(**mine))
     if EventKind.ASSIGNMENT in kinds:
         facts.assignment_marks = list(
-            AssignmentMark.objects.filter(**mine).select_related(
-                "assignment__session__group__version"
-            )
+            AssignmentMark.objects.filter(**mine)
+            .select_related("assignment__session__group")
+            .prefetch_related("assignment__session__group__version")
         )
     if EventKind.INCIDENT in kinds:
         facts.incidents = list(

@@ -104,7 +104,7 @@ def group_with(world: World, sessions: int, members: int) -> Group:
     return group
 
 
-GROUP_LIST_QUERIES = 8
+GROUP_LIST_QUERIES = 9
 GROUP_PAGE_QUERIES = 15
 
 

@@ -467,6 +467,7 @@ def test_building_the_timeline_reads_nothing_more(world: World) -> None:
 
 
 def test_the_timeline_costs_a_fixed_number_of_queries(world: World) -> None:
+    add_events(world, 2)  # a row of every source, so that every query is made
     viewer = world.users["om.worcester"]
     referrals = list(world.worcester_man.referrals.select_related("programme"))
     with CaptureQueriesContext(connection) as queries:
