@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def meeting_content(module: Module, pattern_code: str, number: int) -> tuple[SessionSpec, ...]:
-    block = tuple(spec for spec in module.sessions if spec.block_week)
+    block = module.block_week_sessions
     if module.block_week is not None and number <= len(block):
         return (block[number - 1],)
     weekly_number = number - (len(block) if module.block_week is not None else 0)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from groupwork.core.access import CASE_READERS, Scope, allow, public
+from groupwork.core.addresses import numbered_address
 from groupwork.core.keyset import keyset_page
 from groupwork.groups import services
 from groupwork.groups.calendar import session_calendar
@@ -187,17 +188,13 @@ SESSION_LINKS = {
 
 
 def session_links(group_id: int) -> Callable[[int], dict[str, str]]:
-    """Each session's links, with every address reversed once for the group and the session's
-    number filled in: reversing seven links for each of two years of sessions took most of
-    the group page's time."""
-    marker = "2147483647"  # stands for the session in the reversed address
-    patterns = {
-        key: reverse(name, args=[group_id, int(marker)]).rpartition(marker)
-        for key, name in SESSION_LINKS.items()
-    }
+    """Each session's links, with every address reversed once and the numbers filled in:
+    reversing seven links for each of two years of sessions took most of the group page's
+    time."""
+    addresses = {key: numbered_address(name, 2) for key, name in SESSION_LINKS.items()}
 
     def links(session_id: int) -> dict[str, str]:
-        return {key: f"{head}{session_id}{tail}" for key, (head, _, tail) in patterns.items()}
+        return {key: address(group_id, session_id) for key, address in addresses.items()}
 
     return links
 

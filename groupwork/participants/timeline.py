@@ -36,6 +36,7 @@ from groupwork.casework.models import (
     OneToOne,
 )
 from groupwork.core.access import COMPLAINT_READERS, ENFORCEMENT_READERS
+from groupwork.core.addresses import numbered_address
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Group, Membership, Session
 from groupwork.letters.models import Letter, LetterKind
@@ -123,19 +124,39 @@ class Links:
         self.role = viewer.role
         self.openable_groups = openable_groups
         self._allowed: dict[str, bool] = {}
+        # Pages addressed by numbers alone, by name and count: reversed once (None: no such
+        # page). A man's timeline links to a register for each of his marks.
+        self._numbered: dict[tuple[str, int], Callable[..., str] | None] = {}
 
     def url(self, name: str, *args: Any) -> str:
+        if all(isinstance(arg, int) for arg in args):
+            key = (name, len(args))
+            if key not in self._numbered:
+                self._numbered[key] = self._numbered_address(name, len(args))
+            address = self._numbered[key]
+            path = address(*args) if address is not None else ""
+        else:
+            try:
+                path = reverse(name, args=args)
+            except NoReverseMatch:  # no such page (yet)
+                path = ""
+        return path if path and self._may_open(name, path) else ""
+
+    @staticmethod
+    def _numbered_address(name: str, count: int) -> Callable[..., str] | None:
         try:
-            path = reverse(name, args=args)
+            return numbered_address(name, count)
         except NoReverseMatch:  # no such page (yet)
-            return ""
+            return None
+
+    def _may_open(self, name: str, path: str) -> bool:
         if name not in self._allowed:
             try:
                 access = getattr(resolve(path).func, "access", None)
             except Resolver404:  # pragma: no cover  (reverse gave it, so it resolves)
                 access = None
             self._allowed[name] = access is not None and self.role in access.roles
-        return path if self._allowed[name] else ""
+        return self._allowed[name]
 
     def group_url(self, name: str, group_id: int, *args: Any) -> str:
         """A page of one of his groups (`args` name it), when the viewer may open it."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import json
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -68,9 +69,15 @@ class Module:
     join_points: tuple[int, ...]
     sessions: tuple[SessionSpec, ...]
 
-    @property
+    # A definition is parsed once a process and never changes: its splits are kept. A man's
+    # record asks them of every meeting he went to.
+    @cached_property
     def weekly_sessions(self) -> tuple[SessionSpec, ...]:
         return tuple(session for session in self.sessions if not session.block_week)
+
+    @cached_property
+    def block_week_sessions(self) -> tuple[SessionSpec, ...]:
+        return tuple(session for session in self.sessions if session.block_week)
 
     @property
     def hours(self) -> float:

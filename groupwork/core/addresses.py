@@ -1,0 +1,28 @@
+"""Addresses of pages that differ only in their numbers, reversed once and then filled in.
+
+Reversing an address walks Django's URL patterns each time; a group's timetable or a man's
+timeline links to a page for each of a hundred or more sessions, all of the same name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.urls import reverse
+
+# Stands for each number in the address reversed once: the largest int a path takes.
+NUMBER_MARKER = "2147483647"
+
+
+def numbered_address(name: str, count: int) -> Callable[..., str]:
+    """The address of page `name` for any `count` whole numbers, reversed once; raises
+    NoReverseMatch as `reverse` does."""
+    parts = reverse(name, args=[int(NUMBER_MARKER)] * count).split(NUMBER_MARKER)
+
+    def address(*numbers: int) -> str:
+        filled = [parts[0]]
+        for number, part in zip(numbers, parts[1:], strict=True):
+            filled += [str(int(number)), part]
+        return "".join(filled)
+
+    return address
