@@ -18,10 +18,16 @@ def test_statements_run_often_are_prepared_unless_turned_off(
     assert "prepare_threshold" not in plain
 
 
-def test_the_planner_is_told_reads_are_cheap_and_not_to_compile(
+def test_the_planner_is_told_reads_are_cheap_not_to_compile_nor_to_go_parallel(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("DATABASE_RANDOM_PAGE_COST", raising=False)
-    assert postgresql_options()["options"] == "-c jit=off -c random_page_cost=1.1"
+    monkeypatch.delenv("DATABASE_PARALLEL_WORKERS", raising=False)
+    assert postgresql_options()["options"] == (
+        "-c jit=off -c random_page_cost=1.1 -c max_parallel_workers_per_gather=0"
+    )
     monkeypatch.setenv("DATABASE_RANDOM_PAGE_COST", "4")
-    assert postgresql_options()["options"] == "-c jit=off -c random_page_cost=4"
+    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "2")
+    assert postgresql_options()["options"] == (
+        "-c jit=off -c random_page_cost=4 -c max_parallel_workers_per_gather=2"
+    )
