@@ -6,6 +6,8 @@ it is compared with, but renders no template and does no work of its own beyond 
 
 Beside it, the floor of every real page: the same sign-in, one audit row written, and the
 service's layout (header, navigation, footer) drawn around a heading, with no data of its own.
+Like the pages it is compared with, it writes its audit rows ("Viewed a dashboard") into the
+benchmark's database: run it on a copy, never on a live system's.
 """
 
 from typing import cast

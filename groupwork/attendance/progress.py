@@ -500,7 +500,8 @@ def progresses_for(
     """The progress of each referral against its pathway, in a fixed number of queries
     however many referrals and however long the record: his places, marks and catch-ups (none
     with `rows`, read already), their groups, the warnings, and the sessions still to come in
-    his current groups."""
+    his current groups; and for a referral never placed, its programme's current version (once
+    a Programme object: the record page gives referrals to one programme the same one)."""
     if rows is None:
         rows = _read_rows(referrals)
     groups = _groups_of(rows)

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
-# Stands for each number in the address reversed once: the largest int a path takes.
+# Stands for each number in the address reversed once: a number no key of ours reaches (the
+# largest of PostgreSQL's integer), written out as Django's int converter writes any number.
 NUMBER_MARKER = "2147483647"
 
 
@@ -22,6 +23,8 @@ def numbered_address(name: str, count: int) -> Callable[..., str]:
     def address(*numbers: int) -> str:
         filled = [parts[0]]
         for number, part in zip(numbers, parts[1:], strict=True):
+            if number < 0:  # the int converter takes digits only, as reverse would check
+                raise NoReverseMatch(f"{name} takes no negative number")
             filled += [str(int(number)), part]
         return "".join(filled)
 

@@ -116,7 +116,7 @@ def postgresql_options() -> dict[str, object]:
     options: dict[str, object] = {
         "options": "-c jit=off"
         f" -c random_page_cost={env_str('DATABASE_RANDOM_PAGE_COST', '1.1')}"
-        f" -c max_parallel_workers_per_gather={env_str('DATABASE_PARALLEL_WORKERS', '0')}",
+        f" -c max_parallel_workers_per_gather={env_int('DATABASE_PARALLEL_WORKERS', default=0)}",
     }
     if env_bool("DATABASE_PREPARED_STATEMENTS", default=True):
         options |= {"server_side_binding": True, "prepare_threshold": 5}

@@ -26,6 +26,13 @@ def test_a_page_that_does_not_exist_is_not_reversed() -> None:
         numbered_address("no-such-page", 1)
 
 
+def test_a_negative_number_is_refused_as_reverse_refuses_it() -> None:
+    with pytest.raises(NoReverseMatch):
+        reverse("letter", args=[-1])
+    with pytest.raises(NoReverseMatch):
+        numbered_address("letter", 1)(-1)
+
+
 def test_the_count_of_numbers_must_be_the_addresses() -> None:
     with pytest.raises(ValueError, match="zip"):
         numbered_address("letter", 1)(1, 2)

@@ -1,6 +1,7 @@
 """The options every PostgreSQL connection is opened with."""
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 
 from groupwork.settings.base import postgresql_options
 
@@ -31,3 +32,9 @@ def test_the_planner_is_told_reads_are_cheap_not_to_compile_nor_to_go_parallel(
     assert postgresql_options()["options"] == (
         "-c jit=off -c random_page_cost=4 -c max_parallel_workers_per_gather=2"
     )
+
+
+def test_the_parallel_workers_must_be_a_whole_number(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_PARALLEL_WORKERS", "2 -c statement_timeout=0")
+    with pytest.raises(ImproperlyConfigured, match="whole number"):
+        postgresql_options()
