@@ -4,10 +4,13 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.utils import timezone
 
 from groupwork.core.figures import area_figures
 from groupwork.core.tests.world import World, client_for
+from groupwork.organisation.models import Role
+from groupwork.organisation.tests.factories import UserFactory
 from groupwork.reports.views import sections_html
 
 
@@ -68,8 +71,11 @@ def test_the_pages_say_when_their_figures_were_counted(
 
 @pytest.mark.usefixtures("kept_ten_minutes")
 def test_the_reports_tables_are_drawn_once_while_their_figures_are_kept(
-    world: World, monkeypatch: pytest.MonkeyPatch
+    world: World, monkeypatch: pytest.MonkeyPatch, time_machine: Any
 ) -> None:
+    # The clock stands still, so every area's figures are counted at the same moment: only
+    # the area and the filters in the key keep their tables apart.
+    time_machine.move_to(timezone.now(), tick=False)
     drawn: list[int] = []
 
     def counting(tables: Any) -> Any:
@@ -86,6 +92,12 @@ def test_the_reports_tables_are_drawn_once_while_their_figures_are_kept(
     assert 'id="table-key-figures"' in again
     assert again == first
     assert 'id="table-key-figures"' in other
+    # Another area's chief officer, with the same filters, gets tables drawn for his area.
+    other_chief = UserFactory.create(role=Role.CHIEF_OFFICER, area=world.other_area)
+    elsewhere = Client()
+    elsewhere.force_login(other_chief)
+    assert elsewhere.get("/reports/").status_code == 200  # noqa: PLR2004
+    assert len(drawn) == 3  # noqa: PLR2004
 
 
 def tables_of(response: Any) -> str:
