@@ -1054,6 +1054,7 @@ class _AreaWriter:
             Referral,
             "id",
             "participant",
+            "area",
             "programme",
             "report_type",
             "report_date",
@@ -1098,6 +1099,7 @@ class _AreaWriter:
             referrals.add(
                 referral,
                 person,
+                self.area.pk,
                 programme,
                 man.report_type,
                 report_date,

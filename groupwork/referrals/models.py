@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
 
+from groupwork.organisation.models import Area
 from groupwork.participants.models import Participant
 from groupwork.programmes.models import Programme
 
@@ -81,12 +82,20 @@ class SentenceType(models.TextChoices):
 
 class ReferralQuerySet(models.QuerySet["Referral"]):
     def visible_to(self, user: User) -> ReferralQuerySet:
-        return self.filter(participant__in=Participant.objects.visible_to(user))
+        if not user.is_authenticated or user.area_id is None:
+            return self.none()
+        # The area's own referrals by index first; the men the user may see among them.
+        return self.filter(
+            area_id=user.area_id, participant__in=Participant.objects.visible_to(user)
+        )
 
 
 class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="referrals")
+    # His area, copied from his record when the referral is made (a man's area does not
+    # change): an area's lists of referrals then start from its own rows, not the nation's.
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="referrals")
     report_type = models.CharField(max_length=20, choices=ReportType.choices)
     report_date = models.DateField()
@@ -118,10 +127,18 @@ class Referral(models.Model):
                 name="sentence_ends_after_it_starts",
             ),
         ]
-        indexes = [models.Index(fields=["responsible_officer", "status"])]
+        indexes = [
+            models.Index(fields=["responsible_officer", "status"]),
+            models.Index(fields=["area", "status"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.programme.code} referral for {self.participant}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.area_id is None:
+            self.area_id = self.participant.area_id
+        super().save(*args, **kwargs)
 
 
 class StatusChange(models.Model):

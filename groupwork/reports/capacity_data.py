@@ -155,7 +155,7 @@ def _window(
 ) -> QuerySet[Referral]:
     """The area's referrals to the programme made in the window (restricted cases included)."""
     return Referral.objects.filter(
-        participant__area_id=area_id,
+        area_id=area_id,
         programme=programme,
         created_at__gte=_midnight(start),
         created_at__lt=_midnight(end),

@@ -45,6 +45,7 @@ def test_a_tiny_scale_builds_the_expected_counts() -> None:
     assert Office.objects.filter(area=area, is_group_centre=True).count() == 1
     assert Participant.objects.filter(area=area).count() == 25  # 50,000 x 0.0005
     assert Referral.objects.filter(participant__area=area).count() == 25
+    assert Referral.objects.filter(area=area).count() == 25  # each carries his area
     assert Group.objects.filter(area=area).count() == 2  # 5,000 x 0.0005, rounded
     assert Session.objects.filter(group__area=area).exists()
     assert Membership.objects.filter(group__area=area).exists()

@@ -62,6 +62,7 @@ def test_an_officer_refers_a_new_man_to_their_own_caseload(world: World) -> None
     assert referral.responsible_officer == world.users["om.worcester"]
     assert referral.status_id == "received"
     assert referral.participant.area == world.area
+    assert referral.area == world.area  # the area's lists find it by its own column
     assert response["Location"] == f"/participants/{referral.participant_id}/"
     assert StatusChange.objects.get(referral=referral).to_status_id == "received"
     event = AuditEvent.objects.get(action=Action.REFERRAL_CREATED)
