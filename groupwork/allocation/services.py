@@ -8,7 +8,7 @@ from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import F, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -66,7 +66,7 @@ def upcoming_induction_groups(area_id: int, programme: Programme) -> list[Group]
             start_date__gte=timezone.localdate(),
         )
         .select_related("version", "centre")
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .with_current_members()
         .order_by("start_date", "pk")
     )
 
@@ -99,7 +99,7 @@ def rolling_groups(area_id: int, programme: Programme) -> list[Group]:
     return list(
         Group.objects.filter(area_id=area_id, programme=programme, kind=GroupKind.ROLLING)
         .select_related("version", "centre")
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .with_current_members()
         .order_by("start_date", "pk")
     )
 

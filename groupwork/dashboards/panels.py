@@ -48,7 +48,14 @@ from groupwork.casework.complaints import current_stages
 from groupwork.casework.models import Incident, OneToOne, OneToOneStatus
 from groupwork.core.figures import Counted, area_figures
 from groupwork.enforcement.models import EnforcementItem
-from groupwork.groups.models import Group, Membership, Session, SessionFacilitator, SessionStatus
+from groupwork.groups.models import (
+    Group,
+    GroupQuerySet,
+    Membership,
+    Session,
+    SessionFacilitator,
+    SessionStatus,
+)
 from groupwork.organisation.models import Office, Role, User
 from groupwork.programmes.models import ProgrammeVersion
 from groupwork.referrals.models import Referral, StatusChange
@@ -286,10 +293,8 @@ def members(group: Group) -> int:
     return int(getattr(group, "members", 0))
 
 
-def _with_members(groups: QuerySet[Group]) -> QuerySet[Group]:
-    return groups.select_related("version", "centre").annotate(
-        members=Count("memberships", filter=Q(memberships__left_on__isnull=True))
-    )
+def _with_members(groups: GroupQuerySet) -> GroupQuerySet:
+    return groups.select_related("version", "centre").with_current_members()
 
 
 def programme_manager_dashboard(user: User, today: datetime.date) -> ProgrammeManagerDashboard:
@@ -319,7 +324,7 @@ def programme_manager_dashboard(user: User, today: datetime.date) -> ProgrammeMa
     )
 
 
-def places_per_centre(groups: QuerySet[Group], today: datetime.date) -> list[CentrePlaces]:
+def places_per_centre(groups: GroupQuerySet, today: datetime.date) -> list[CentrePlaces]:
     """For each centre, the groups not finished (not started yet, or with a session still to
     come): the places their definitions allow less the men in them now. Each programme
     version's definition is read once, not once a group: two queries."""
@@ -330,7 +335,7 @@ def places_per_centre(groups: QuerySet[Group], today: datetime.date) -> list[Cen
         groups.filter(Q(start_date__gte=today) | Exists(sessions_to_come))
         .select_related("centre")
         .only("centre", "version_id")
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .with_current_members()
     )
     versions = ProgrammeVersion.objects.filter(pk__in={group.version_id for group in running})
     largest = {version.pk: version.parsed.group_size_maximum for version in versions}

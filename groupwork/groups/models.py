@@ -7,6 +7,7 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 
 from groupwork.organisation.models import Area, Office, Role, Room, User
 from groupwork.programmes.definition import Module, Pattern, ProgrammeDefinition
@@ -42,6 +43,20 @@ class GroupQuerySet(models.QuerySet["Group"]):
         sessions = Session.objects.filter(group=models.OuterRef("pk"))
         return self.filter(models.Exists(sessions)).exclude(
             models.Exists(sessions.filter(date__gte=today))
+        )
+
+    def with_current_members(self) -> GroupQuerySet:
+        """Each group with `members`, the men in it now, counted from its current places by
+        their own index: joining every place a group ever had costs more as groups run on."""
+        current = (
+            Membership.objects.filter(group=models.OuterRef("pk"), left_on__isnull=True)
+            .order_by()
+            .values("group")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            members=Coalesce(models.Subquery(current, output_field=models.IntegerField()), 0)
         )
 
     def not_finished(self, today: datetime.date) -> GroupQuerySet:
@@ -122,6 +137,13 @@ class Membership(models.Model):
                 fields=["referral"],
                 condition=models.Q(left_on__isnull=True),
                 name="one_current_group_per_referral",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["group"],
+                condition=models.Q(left_on__isnull=True),
+                name="current_places_by_group",
             ),
         ]
 

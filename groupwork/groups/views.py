@@ -9,7 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -67,7 +67,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         groups.select_related("programme", "centre", "room")
         .prefetch_related("version", "facilitators")
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True))),
+        .with_current_members(),
         key=GROUP_LIST_ORDER,
         params=request.GET,
         size=GROUP_LIST_PAGE_SIZE,

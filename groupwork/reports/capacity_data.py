@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from groupwork.groups.models import Group, GroupKind, Membership
@@ -237,7 +237,7 @@ def _planned_places(
             start_date__lt=quarters[-1].end,
         )
         .select_related("version")
-        .annotate(members=Count("memberships", filter=Q(memberships__left_on__isnull=True)))
+        .with_current_members()
     )
     planned: dict[int, list[int]] = defaultdict(lambda: [0] * QUARTERS)
     count = 0

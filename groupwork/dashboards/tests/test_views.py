@@ -463,10 +463,10 @@ def add_chief_officer_rows(world: World, count: int) -> None:
 # Every page: session, user, two-factor device, the user's area, the audit row, and the session
 # save (savepoint, update, release): 8. Then the keys of the referrals the officer may see,
 # five short lists (one query each, the counts of all the rows riding on the rows) and the men
-# at risk (men, their centres, their places): 9. The facilitator's week, two short lists and the task
-# count: 4. The programme manager's waiting counts, groups starting, groups running and their
-# programme versions, facilitators and their sessions, and the task count: 7. The chief
-# officer's referrals, register marks, incidents and complaints: 4.
+# at risk (men, their centres, their places): 9. The facilitator's week, two short lists and
+# the task count: 4. The programme manager's waiting counts, groups starting, groups running
+# and their programme versions, facilitators and their sessions, and the task count: 7. The
+# chief officer's referrals, register marks, incidents and complaints: 4.
 @pytest.mark.parametrize(
     ("persona", "add_rows", "most_queries"),
     [
