@@ -581,7 +581,7 @@ def raise_complaints_due(*, today: datetime.date) -> int:
             .filter(
                 responded_on__isnull=True,
                 respond_by__lte=due_by,
-                complaint__referral__participant__area=area,
+                complaint__referral__area=area,
             )
             .select_related("complaint__referral__participant", "handler")
         )

@@ -511,7 +511,7 @@ def complaint_deadlines(user: User, today: datetime.date) -> ComplaintDeadlines:
     complaint that names the user is left out, as it is from their list."""
     counts: dict[str, Any] = (
         current_stages()
-        .filter(complaint__referral__participant__area_id=user.area_pk, responded_on__isnull=True)
+        .filter(complaint__referral__area_id=user.area_pk, responded_on__isnull=True)
         .exclude(complaint__named_staff=user)
         .aggregate(
             overdue=Count("pk", filter=Q(respond_by__lt=today)),

@@ -276,7 +276,7 @@ def _starts(referrals: QuerySet[Referral], filters: Filters) -> tuple[Start, ...
 
 def _closures(filters: Filters) -> tuple[Closure, ...]:
     changes = StatusChange.objects.filter(
-        referral__participant__area_id=filters.area_id,
+        referral__area_id=filters.area_id,
         referral__programme_id=filters.programme_id,
         to_status_id__in=(COMPLETED, *LEAVING),
         changed_at__date__range=(filters.start, filters.end),
@@ -354,7 +354,7 @@ def _enforcement(filters: Filters) -> tuple[EnforcementRecord, ...]:
     period = (filters.start, filters.end)
     items: QuerySet[EnforcementItem] = (
         EnforcementItem.objects.filter(
-            referral__participant__area_id=filters.area_id,
+            referral__area_id=filters.area_id,
             referral__programme_id=filters.programme_id,
         )
         .filter(
@@ -393,7 +393,7 @@ def _enforcement(filters: Filters) -> tuple[EnforcementRecord, ...]:
 
 def _complaint_stages(filters: Filters) -> tuple[ComplaintStageRecord, ...]:
     stages = ComplaintStage.objects.filter(
-        complaint__referral__participant__area_id=filters.area_id,
+        complaint__referral__area_id=filters.area_id,
         complaint__referral__programme_id=filters.programme_id,
         opened_on__range=(filters.start, filters.end),
     )

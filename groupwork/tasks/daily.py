@@ -87,7 +87,7 @@ def raise_enforcement_due(*, today: datetime.date) -> int:
         act_by = add_working_days(today, ENFORCEMENT_WARNING_WORKING_DAYS, area_closures(area))
         items = list(
             EnforcementItem.objects.open()
-            .filter(referral__participant__area=area, must_act_by__lte=act_by)
+            .filter(referral__area=area, must_act_by__lte=act_by)
             .select_related("referral__participant", "referral__responsible_officer")
         )
         done = _already_raised(TaskKind.ENFORCEMENT_DUE, map(enforcement_key, items))
