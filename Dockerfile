@@ -15,17 +15,17 @@ WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
-# The Python packages, hash-checked, in a virtual environment copied whole into the last stage.
-# Each is a wheel but docopt (GOV.UK Notify's client needs it), which pip builds from source.
-# requirements.lock also pins the dev extra (pytest, mypy, ruff, playwright's driver...), so
-# those are installed too: unused at run time.
+# The packages the service runs on, hash-checked, in a virtual environment copied whole into
+# the last stage: requirements-runtime.lock, the same versions as requirements.lock without the
+# dev extra (pytest, mypy, ruff, Playwright...). Each is a wheel but docopt (GOV.UK Notify's
+# client needs it), which pip builds from source.
 FROM ${PYTHON_IMAGE} AS python-deps
 ENV PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PIP_NO_CACHE_DIR=1
-COPY requirements-pip.lock requirements.lock /tmp/
+COPY requirements-pip.lock requirements-runtime.lock /tmp/
 RUN python -m venv /opt/venv \
     && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements-pip.lock \
-    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements.lock
+    && /opt/venv/bin/pip install --no-cache-dir --require-hashes -r /tmp/requirements-runtime.lock
 
 FROM ${PYTHON_IMAGE}
 

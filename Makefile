@@ -33,7 +33,7 @@ help:
 	@echo "make lint       ruff check + ruff format --check"
 	@echo "make typecheck  mypy (strict, django-stubs)"
 	@echo "make test       lint, typecheck, then pytest -n auto (browser tests and schemathesis included)"
-	@echo "make lock       re-lock requirements.lock with uv (pip install uv)"
+	@echo "make lock       re-lock requirements.lock and requirements-runtime.lock with uv (pip install uv)"
 	@echo "make backup     pg_dump DATABASE_URL (PostgreSQL) to BACKUP (default backups/groupwork-DATE.dump)"
 	@echo "make restore    pg_restore BACKUP into DATABASE_URL, replacing what is there"
 
@@ -96,6 +96,7 @@ test: venv node_modules/.installed chromium weasyprint-libs lint typecheck
 lock:
 	@command -v uv >/dev/null || { echo "uv is needed only for re-locking: pip install uv" >&2; exit 1; }
 	uv pip compile pyproject.toml --extra dev --python-version 3.11 --generate-hashes -o requirements.lock
+	uv pip compile pyproject.toml --python-version 3.11 --generate-hashes -c requirements.lock -o requirements-runtime.lock
 
 BACKUP ?= backups/groupwork-$(shell date +%Y%m%d-%H%M%S).dump
 
