@@ -56,6 +56,7 @@ from django.test import Client, override_settings  # noqa: E402
 from django.utils.text import slugify  # noqa: E402
 from django_otp import DEVICE_ID_SESSION_KEY  # noqa: E402
 from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: E402
+from records import longest_record  # noqa: E402 (bench/records.py)
 
 from groupwork.attendance.models import Attendance  # noqa: E402
 from groupwork.groups.models import Group, Membership, Session  # noqa: E402
@@ -106,13 +107,7 @@ def pages(area: str) -> list[Page]:
     )
     manager = staff(area, Role.PROGRAMME_MANAGER)
     chief = staff(area, Role.CHIEF_OFFICER)
-    # The man on the caseload with the longest record: the record page's reads grow with it.
-    man = (
-        Participant.objects.visible_to(officer)
-        .annotate(marks=Count("referrals__attendances"))
-        .order_by("-marks", "case_reference")
-        .first()
-    )
+    man = longest_record(officer)
     if facilitator is None or man is None:
         raise SystemExit(f"{area} has no facilitator for its register, or no man on a caseload.")
     group = f"/groups/{session.group_id}/"

@@ -41,7 +41,7 @@ HTTP_FOUND = 302
 
 
 def setup_django() -> None:
-    sys.path.insert(0, str(REPO))
+    sys.path[:0] = [str(REPO), str(REPO / "bench")]
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "groupwork.settings.production")
     import django  # noqa: PLC0415 (only the subcommands that need Django load it)
 
@@ -72,19 +72,18 @@ def prepare(  # noqa: PLR0915
 
     from django.conf import settings  # noqa: PLC0415
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: PLC0415
-    from django.db.models import Count  # noqa: PLC0415
     from django.urls import resolve  # noqa: PLC0415
     from django.utils import timezone  # noqa: PLC0415
     from django.utils.crypto import get_random_string  # noqa: PLC0415
     from django_otp import DEVICE_ID_SESSION_KEY  # noqa: PLC0415
     from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415
+    from records import longest_record  # noqa: PLC0415 (bench/records.py)
 
     from groupwork.attendance.forms import RegisterRowForm, initial_for  # noqa: PLC0415
     from groupwork.attendance.models import Register  # noqa: PLC0415
     from groupwork.attendance.services import register_rows  # noqa: PLC0415
     from groupwork.groups.models import Group, Session, SessionStatus  # noqa: PLC0415
     from groupwork.organisation.models import User  # noqa: PLC0415
-    from groupwork.participants.models import Participant  # noqa: PLC0415
 
     store = import_module(settings.SESSION_ENGINE).SessionStore
     csrf_secret = get_random_string(32, allowed_chars=string.ascii_letters + string.digits)
@@ -120,13 +119,8 @@ def prepare(  # noqa: PLR0915
             reads.append({"user": username, "path": BARE_PAGE, "cookie": cookie})
             continue
         paths = ["/participants/", "/dashboard/", "/waiting-list/", "/audit/", "/reports/"]
-        # The man with the longest record the user may read: the record page grows with it.
-        men = (
-            Participant.objects.visible_to(user)
-            .annotate(marks=Count("referrals__attendances"))
-            .order_by("-marks", "case_reference")[:1]
-        )
-        paths += [f"/participants/{man.pk}/" for man in men]
+        man = longest_record(user)
+        paths += [f"/participants/{man.pk}/"] if man else []
         if group is not None:
             paths.append(f"/groups/{group.pk}/")
             session = (
