@@ -17,7 +17,8 @@
 # Settings (environment), with their defaults:
 #   LOAD_DATABASE_URL  postgres://postgres@127.0.0.1:5432/groupwork_load
 #   LOAD_REDIS_URL     redis://127.0.0.1:6379/3        LOAD_PORT 8765
-#   LOAD_WORKERS 2  LOAD_WORKER_CLASS gthread  LOAD_THREADS 4 (threads per worker)
+#   LOAD_WORKERS 2 x CPUs + 1  LOAD_WORKER_CLASS sync  LOAD_THREADS 1 (threads per worker;
+#     with more than 1, gunicorn runs gthread workers whatever the class)
 #   LOAD_SECONDS 30  LOAD_CONNECTIONS 12  WRK_THREADS 2  SAVE_CONNECTIONS 2  LOAD_WARMUP 5
 #   SOAK_SECONDS 600  SOAK_WARMUP 60  SOAK_RATE 100 (reads/s)  SOAK_CONNECTIONS 10
 #     (100/s is the goal's rate; keep SOAK_RATE below the load run's req/s, or the soak only
@@ -48,9 +49,9 @@ LUA_DIR=$ROOT/bench/load
 DB_URL=${LOAD_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/groupwork_load}
 REDIS=${LOAD_REDIS_URL:-redis://127.0.0.1:6379/3}
 PORT=${LOAD_PORT:-8765}
-WORKERS=${LOAD_WORKERS:-2}
-WORKER_CLASS=${LOAD_WORKER_CLASS:-gthread}
-THREADS=${LOAD_THREADS:-4}
+WORKERS=${LOAD_WORKERS:-$((2 * $(nproc) + 1))}
+WORKER_CLASS=${LOAD_WORKER_CLASS:-sync}
+THREADS=${LOAD_THREADS:-1}
 LOAD_SECONDS=${LOAD_SECONDS:-30}
 CONNECTIONS=${LOAD_CONNECTIONS:-12}
 WRK_THREADS=${WRK_THREADS:-2}
@@ -130,8 +131,10 @@ fi
 if (exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null; then
 	die "port $PORT is in use: set LOAD_PORT"
 fi
-# 2 gthread workers x 4 threads measured best on 2 cores (docs/performance.md, Load and soak):
-# two processes keep both cores busy, their threads overlap the waits on PostgreSQL and Redis.
+# The image's workers (deploy/gunicorn.conf.py): sync, 2 x CPUs + 1. A sync worker closes each
+# connection after its response, so wrk's connections fall evenly on the workers; gthread
+# workers keep theirs alive, and how 12 connections fell on two processes moved the throughput
+# between 27 and 68 req/s from one run to the next (docs/performance.md, Load and soak).
 # No --max-requests: a worker is never recycled, so a leak shows in the soak.
 app=groupwork.wsgi:application
 [[ $MODE == ceiling ]] && app="bare_wsgi:application --pythonpath $LUA_DIR"
