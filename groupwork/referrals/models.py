@@ -95,6 +95,8 @@ class Referral(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="referrals")
     # His area, copied from his record when the referral is made (a man's area does not
     # change): an area's lists of referrals then start from its own rows, not the nation's.
+    # On PostgreSQL a trigger fills it for a writer that leaves it out: the previous release,
+    # still running while a new one rolls out (migration 0006).
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="+", db_index=False)
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="referrals")
     report_type = models.CharField(max_length=20, choices=ReportType.choices)
@@ -136,7 +138,7 @@ class Referral(models.Model):
         return f"{self.programme.code} referral for {self.participant}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.area_id is None:
+        if self._state.adding or self.area_id is None:
             self.area_id = self.participant.area_id
         super().save(*args, **kwargs)
 
