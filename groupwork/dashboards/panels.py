@@ -128,7 +128,7 @@ def officer_dashboard(user: User, today: datetime.date) -> OfficerDashboard:
     # The referrals the user may see are read once, and each list below filters by their
     # keys: building the scope (area, caseload, restrictions) into five lists as a subquery
     # cost more than the one query that reads them.
-    men = list(Referral.objects.visible_to(user).values_list("pk", flat=True))
+    men = list(Referral.objects.visible_to(user).order_by().values_list("pk", flat=True))
     absences = (
         Absence.objects.pending()
         .filter(referral_id__in=men)

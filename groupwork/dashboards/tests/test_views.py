@@ -175,6 +175,19 @@ def test_the_lists_are_short_and_say_how_many_more(world: World) -> None:
     assert "Showing 5 of 8." in response.content.decode()
 
 
+def test_an_officer_with_no_men_yet_sees_empty_lists(world: World) -> None:
+    newcomer = UserFactory.create(role=Role.OFFENDER_MANAGER, area=world.area)
+    client = Client()
+    client.force_login(newcomer)
+
+    response = client.get("/dashboard/")
+
+    assert response.status_code == 200
+    board = response.context["board"]
+    lists = [board.absences, board.enforcement, board.one_to_ones, board.catch_ups, board.at_risk]
+    assert [(rows.count, rows.rows) for rows in lists] == [(0, [])] * 5
+
+
 def test_men_at_risk_of_not_finishing_are_those_placed_whose_sentence_ends_too_soon(
     world: World,
 ) -> None:

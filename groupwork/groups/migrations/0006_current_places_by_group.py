@@ -7,7 +7,6 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('groups', '0005_membership_first_session_membership_last_session'),
-        ('referrals', '0005_referral_area'),
     ]
 
     operations = [

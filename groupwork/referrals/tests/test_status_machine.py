@@ -61,7 +61,10 @@ def covered_world(world: World) -> World:
     return world
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(start=st.sampled_from(STATUS_CODES), end=st.sampled_from(STATUS_CODES))
 def test_a_change_succeeds_exactly_when_the_transition_is_allowed(
     covered_world: World, start: str, end: str
