@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any, cast
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -25,7 +25,7 @@ from groupwork.allocation.optimiser import KeepApart as KeepApartPair
 from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.groups import services as group_services
-from groupwork.groups.models import Group, GroupKind, Membership
+from groupwork.groups.models import Group, GroupKind, Membership, current_members
 from groupwork.letters.services import issue_allocation_letter
 from groupwork.organisation.models import Office, User
 from groupwork.participants.models import Participant
@@ -104,11 +104,6 @@ def rolling_groups(area_id: int, programme: Programme) -> list[Group]:
     )
 
 
-def member_count(group: Group) -> int:
-    """The current members counted by `upcoming_induction_groups`."""
-    return int(cast(Any, group).members)
-
-
 def allowed_centres(referral: Referral) -> set[int]:
     chosen = {centre.pk for centre in referral.participant.centres.all()}
     return chosen
@@ -132,7 +127,8 @@ def forecasts(referrals: Iterable[Referral], groups: list[Group]) -> dict[Any, F
             (
                 g
                 for g in groups
-                if member_count(g) < g.definition.group_size_maximum and fits(referral, g, centres)
+                if current_members(g) < g.definition.group_size_maximum
+                and fits(referral, g, centres)
             ),
             None,
         )
@@ -215,7 +211,7 @@ def _candidate(group: Group, starts: datetime.date | None = None) -> CandidateGr
         slot=group.pattern_definition.slot,
         capacity=definition.group_size_maximum,
         minimum=0 if group.kind == GroupKind.ROLLING else definition.group_size_minimum,
-        already_placed=member_count(group),
+        already_placed=current_members(group),
         has_daytime_block=group.module_definition.block_week is not None,
         name=group.name,
     )

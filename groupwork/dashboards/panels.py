@@ -55,6 +55,7 @@ from groupwork.groups.models import (
     Session,
     SessionFacilitator,
     SessionStatus,
+    current_members,
 )
 from groupwork.organisation.models import Office, Role, User
 from groupwork.programmes.models import ProgrammeVersion
@@ -288,11 +289,6 @@ class ProgrammeManagerDashboard:
     open_tasks: int
 
 
-def members(group: Group) -> int:
-    """The current members annotated on the group by the queries below."""
-    return int(getattr(group, "members", 0))
-
-
 def _with_members(groups: GroupQuerySet) -> GroupQuerySet:
     return groups.select_related("version", "centre").with_current_members()
 
@@ -347,9 +343,10 @@ def places_per_centre(groups: GroupQuerySet, today: datetime.date) -> list[Centr
             CentrePlaces(
                 centre=its_groups[0].centre,
                 groups=len(its_groups),
-                members=sum(members(group) for group in its_groups),
+                members=sum(current_members(group) for group in its_groups),
                 places_free=sum(
-                    max(largest[group.version_id] - members(group), 0) for group in its_groups
+                    max(largest[group.version_id] - current_members(group), 0)
+                    for group in its_groups
                 ),
             )
             for its_groups in by_centre.values()

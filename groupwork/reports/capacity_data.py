@@ -11,12 +11,11 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
 
 from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import timezone
 
-from groupwork.groups.models import Group, GroupKind, Membership
+from groupwork.groups.models import Group, GroupKind, Membership, current_members
 from groupwork.organisation.models import Office
 from groupwork.participants.models import Participant
 from groupwork.programmes.definition import ProgrammeDefinition
@@ -243,7 +242,7 @@ def _planned_places(
     count = 0
     for group in groups:
         quarter = _months_between(quarters[0].start, group.start_date) // MONTHS_PER_QUARTER
-        members = int(cast(Any, group).members)
+        members = current_members(group)
         planned[group.centre_id][quarter] += max(0, group.definition.group_size_maximum - members)
         count += 1
     return planned, count

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from groupwork.groups.models import Group
+from groupwork.groups.models import Group, current_members
 from groupwork.groups.tests.factories import GroupFactory, MembershipFactory
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def test_a_groups_members_are_the_men_in_it_now() -> None:
     never_filled = GroupFactory.create()
 
     counted = {
-        group.pk: getattr(group, "members", None)
+        group.pk: current_members(group)
         for group in Group.objects.with_current_members().filter(
             pk__in=[full.pk, empty.pk, never_filled.pk]
         )

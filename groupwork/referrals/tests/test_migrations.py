@@ -1,4 +1,4 @@
-"""Migrations that move data: run back and forth over rows made at the latest schema."""
+"""The referral's area: copied by the migration, filled by the trigger, kept by the model."""
 
 import uuid
 
