@@ -55,7 +55,11 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         rows, key=("-created_at", "-pk"), params=request.GET, size=MESSAGES_PAGE_SIZE
     )
-    counts = visible.aggregate(
+    # Only the messages not yet sent, found by the status index; the sent ones only grow.
+    unsent = visible.filter(
+        status__in=[MessageStatus.QUEUED, MessageStatus.FAILED, MessageStatus.SENDING]
+    )
+    counts = unsent.aggregate(
         waiting=Count("pk", filter=Q(status=MessageStatus.QUEUED)),
         failed=Count("pk", filter=Q(status=MessageStatus.FAILED)),
         stuck=Count("pk", filter=is_stuck),
