@@ -71,9 +71,12 @@ def upcoming_induction_groups(area_id: int, programme: Programme) -> list[Group]
     )
 
 
-def post_induction_referrals(user: User, programme: Programme) -> list[Referral]:
+def post_induction_referrals(
+    user: User, programme: Programme, *, with_centres: bool = False
+) -> list[Referral]:
     """Men on the programme whose closed group has held its last session and whose pathway
-    goes on to a rolling group: they wait for a rolling-group place."""
+    goes on to a rolling group: they wait for a rolling-group place. `with_centres` reads the
+    centres each man can reach, which the allocation needs and the waiting list does not."""
     today = timezone.localdate()
     # Found from the area's own closed groups: the nation's men on the programme are many.
     finished_groups = Group.objects.filter(
@@ -84,8 +87,9 @@ def post_induction_referrals(user: User, programme: Programme) -> list[Referral]
         Referral.objects.visible_to(user)
         .filter(status_id="on_programme", programme=programme, pk__in=finished)
         .select_related("participant")
-        .prefetch_related("participant__centres")
     )
+    if with_centres:
+        referrals = referrals.prefetch_related("participant__centres")
     definition = programme.current_version().parsed
     return [r for r in referrals if _needs_rolling(definition, r.pathway or None)]
 
@@ -278,7 +282,7 @@ def propose_allocation(*, acting_user: User, programme: Programme) -> Allocation
     )
     rolling = rolling_groups(area_id, programme)
     # Without a rolling group there is nothing to offer the men who finished a closed group.
-    ready = post_induction_referrals(acting_user, programme) if rolling else []
+    ready = post_induction_referrals(acting_user, programme, with_centres=True) if rolling else []
     second = _placements_of(
         [_man(r, rolling, today, after_induction=True) for r in ready],
         [_candidate(g, _next_join_date(g, today)) for g in rolling],

@@ -149,9 +149,15 @@ def test_the_waiting_list_query_count_does_not_grow(
     with django_assert_num_queries(WAITING_LIST_QUERIES):
         client.get("/waiting-list/")
     waiting_men(world, 10)
+    ended = finished_induction(world, last_session=datetime.date(2026, 11, 2))
+    for _ in range(3):  # men ready for a rolling group, listed with their names only
+        MembershipFactory.create(
+            group=ended, referral__participant__area=world.area, referral__status_id="on_programme"
+        )
     with django_assert_num_queries(WAITING_LIST_QUERIES):
         response = client.get("/waiting-list/")
     assert len(response.context["rows"]) == 12
+    assert len(response.context["ready"]) == 3
 
 
 def test_the_waiting_list_comes_in_pages_longest_waiting_first(
