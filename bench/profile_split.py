@@ -3,15 +3,15 @@
 py-spy (installed apart from the project: `pip install py-spy`) samples the benchmark without
 slowing each call the way cProfile does, and writes each sampled stack as a line:
 
-    py-spy record --nonblocking -r 200 -f raw -o /tmp/pages.txt -- \\
+    py-spy record --idle --nonblocking -r 200 -f raw -o /tmp/pages.txt -- \\
         .venv/bin/python bench/pages.py --repeat 80 --area west-mercia
     .venv/bin/python bench/profile_split.py /tmp/pages.txt
 
 For each view it prints the share of its samples in each layer, named by the innermost frame
 of the stack that belongs to one: waiting on PostgreSQL, the ORM compiling SQL, building a
 query, making rows into models, Django's and Jinja2's templates, form fields, Redis, or the
-view's own code. Samples are taken while the process waits too, so the database's share is
-wall time.
+view's own code. `--idle` keeps the samples taken while the process waits for PostgreSQL,
+so the database's share is of the wall time.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ LAYERS = (
     ("models/base.py", "ORM rows into models"),
     ("redis/", "Redis"),
 )
-VIEW_FRAME = re.compile(rf"^({'|'.join(VIEWS)}) \(")
+VIEW_FRAME = re.compile(rf"^({'|'.join(VIEWS)}) \((groupwork|bench)/")
 
 
 def layer(frames: list[str]) -> str:

@@ -55,7 +55,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         rows, key=("-created_at", "-pk"), params=request.GET, size=MESSAGES_PAGE_SIZE
     )
-    # Only the messages not yet sent, found by the status index; the sent ones only grow.
+    # Read by the status index: the messages not sent (few, nationally), not the sent ones.
     unsent = visible.filter(
         status__in=[MessageStatus.QUEUED, MessageStatus.FAILED, MessageStatus.SENDING]
     )

@@ -28,7 +28,7 @@ def _index_statements() -> list[migrations.RunSQL]:
     ]
 
 
-def _foreign_key(to: str) -> models.ForeignKey:  # type: ignore[type-arg]
+def _foreign_key(to: str) -> models.ForeignKey:
     return models.ForeignKey(
         db_index=False,
         null=True,

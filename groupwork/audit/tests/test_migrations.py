@@ -43,8 +43,10 @@ def test_the_foreign_keys_own_indexes_go_and_the_log_stays_append_only(
     latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
 
     migrate(BEFORE)
-    assert set(DROPPED.values()) <= set(indexes_by_columns())
-    migrate(latest)
+    try:
+        assert set(DROPPED.values()) <= set(indexes_by_columns())
+    finally:  # the rest of the session needs the latest schema, whatever happened
+        migrate(latest)
 
     indexes = indexes_by_columns()
     assert not set(DROPPED.values()) & set(indexes)
