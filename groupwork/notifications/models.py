@@ -3,6 +3,8 @@ that causes it, then sent by `send_messages` with retries, each at most once."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -40,6 +42,11 @@ class Message(models.Model):
         blank=True,
         related_name="messages",
     )
+    # The man's area, or the member of staff's (none for staff of no area): an area's outbox
+    # is read by its own index, not by testing every message's man or member of staff.
+    area = models.ForeignKey(
+        "organisation.Area", on_delete=models.PROTECT, null=True, related_name="+", db_index=False
+    )
     channel = models.CharField(max_length=10, choices=Channel.choices)
     to = models.CharField(max_length=254)
     kind = models.CharField(max_length=40)  # why it was sent, e.g. session_reminder
@@ -63,7 +70,16 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"]),
+            models.Index(fields=["area", "-created_at", "-id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} to {self.to}: {self.kind}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:
+            recipient = self.participant or self.staff
+            self.area_id = recipient.area_id if recipient is not None else None
+        super().save(*args, **kwargs)

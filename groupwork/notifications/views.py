@@ -30,9 +30,12 @@ def messages_visible_to(user: User) -> QuerySet[Message]:
         return Message.objects.all()
     if user.role == Role.PROGRAMME_MANAGER:
         area = user.area_pk
-        # visible_to: every man of the area but a restricted case that does not name them.
-        men = Participant.objects.visible_to(user)
-        return Message.objects.filter(Q(participant__in=men) | Q(staff__area_id=area))
+        # The area's messages by their own index, less those to the area's men the manager may
+        # not see (visible_to: a restricted case that does not name them).
+        hidden = Participant.objects.filter(area_id=area).exclude(
+            pk__in=Participant.objects.visible_to(user).values("pk")
+        )
+        return Message.objects.filter(area_id=area).exclude(participant__in=hidden)
     return Message.objects.none()
 
 
