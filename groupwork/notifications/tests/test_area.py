@@ -113,3 +113,19 @@ def test_a_restricted_case_that_does_not_name_the_manager_keeps_his_messages_fro
     world.worcester_man.restricted_to.add(world.users["pm.westmercia"])
     listed = client_for(world, "pm.westmercia").get("/messages/").context["page"].object_list
     assert hidden in listed
+
+
+@pytest.mark.usefixtures("db")
+def test_a_notice_stays_with_the_area_it_was_queued_in_when_its_reader_moves(
+    world: World, time_machine: Any
+) -> None:
+    # Notices are about the area's own incidents and complaints: its manager keeps them.
+    time_machine.move_to(NOW, tick=False)
+    officer = world.users["om.worcester"]
+    notice = notice_to(officer, "s1")
+    officer.area = world.other_area
+    officer.save(update_fields=["area"])
+
+    listed = client_for(world, "pm.westmercia").get("/messages/").context["page"].object_list
+    assert notice in listed
+    assert Message.objects.get(pk=notice.pk).area == world.area
