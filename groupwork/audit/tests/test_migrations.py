@@ -4,21 +4,15 @@ import importlib
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 
 from groupwork.audit.models import AuditEvent
+from groupwork.core.tests.migrations import migrated_back_to
 from groupwork.core.tests.world import build_world
 
 BEFORE = [("audit", "0011_alter_auditevent_action")]
 DROPPED = importlib.import_module(
     "groupwork.audit.migrations.0012_audit_foreign_keys_use_the_composite_indexes"
 ).FOREIGN_KEY_INDEXES
-
-
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def indexes_by_columns() -> dict[str, tuple[str, ...]]:
@@ -40,13 +34,9 @@ def test_the_foreign_keys_own_indexes_go_and_the_log_stays_append_only(
     transactional_db: None,
 ) -> None:
     build_world()
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
 
-    migrate(BEFORE)
-    try:
+    with migrated_back_to(BEFORE):
         assert set(DROPPED.values()) <= set(indexes_by_columns())
-    finally:  # the rest of the session needs the latest schema, whatever happened
-        migrate(latest)
 
     indexes = indexes_by_columns()
     assert not set(DROPPED.values()) & set(indexes)

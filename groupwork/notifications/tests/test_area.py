@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
+from groupwork.core.tests.migrations import columns_of, migrated_back_to
 from groupwork.core.tests.world import World, build_world, client_for
 from groupwork.notifications.models import Channel, Message
 from groupwork.notifications.tests.outbox import NOW
@@ -31,12 +31,6 @@ def notice_to(staff: User, key: str) -> Message:
     )
 
 
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-
-
 def test_each_message_takes_its_recipients_area_when_the_column_is_added(
     transactional_db: None,
 ) -> None:
@@ -44,17 +38,9 @@ def test_each_message_takes_its_recipients_area_when_the_column_is_added(
     to_him = to_man(world.other_area_man, "o1")
     to_staff = notice_to(world.users["om.worcester"], "s1")
     to_admin = notice_to(world.users["admin"], "a1")
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
 
-    migrate(BEFORE_AREA)
-    try:
-        with connection.cursor() as cursor:
-            described = connection.introspection.get_table_description(
-                cursor, "notifications_message"
-            )
-        assert "area_id" not in [column.name for column in described]
-    finally:  # the rest of the session needs the latest schema, whatever happened
-        migrate(latest)
+    with migrated_back_to(BEFORE_AREA):
+        assert "area_id" not in columns_of("notifications_message")
 
     assert Message.objects.get(pk=to_him.pk).area == world.other_area
     assert Message.objects.get(pk=to_staff.pk).area == world.area

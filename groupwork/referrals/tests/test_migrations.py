@@ -4,20 +4,14 @@ import uuid
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.models import F
 
+from groupwork.core.tests.migrations import columns_of, migrated_back_to
 from groupwork.core.tests.world import World, build_world
 from groupwork.referrals.models import Referral
 from groupwork.referrals.tests.factories import ReferralFactory
 
 BEFORE_AREA = [("referrals", "0004_referral_pathway")]
-
-
-def migrate(targets: list[tuple[str, str]]) -> None:
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
 
 
 def test_each_referral_takes_its_mans_area_when_the_column_is_added(
@@ -26,16 +20,9 @@ def test_each_referral_takes_its_mans_area_when_the_column_is_added(
     world = build_world()
     here = ReferralFactory.create(participant__area=world.area)
     there = ReferralFactory.create(participant__area=world.other_area)
-    latest = MigrationExecutor(connection).loader.graph.leaf_nodes()
 
-    migrate(BEFORE_AREA)
-    with connection.cursor() as cursor:
-        columns = [
-            c.name
-            for c in connection.introspection.get_table_description(cursor, "referrals_referral")
-        ]
-    assert "area_id" not in columns
-    migrate(latest)
+    with migrated_back_to(BEFORE_AREA):
+        assert "area_id" not in columns_of("referrals_referral")
 
     assert Referral.objects.get(pk=here.pk).area == world.area
     assert Referral.objects.get(pk=there.pk).area == world.other_area
