@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import migrations, models
 from django.db.models import OuterRef, Subquery
 
+from groupwork.core.migration_steps import run_on_postgresql
+
 INSTALL = """
 CREATE OR REPLACE FUNCTION notifications_message_take_recipients_area() RETURNS trigger AS $$
 BEGIN
@@ -47,14 +49,6 @@ def copy_the_recipients_area(apps, schema_editor):
         area_id=Subquery(User.objects.filter(pk=OuterRef("staff_id")).values("area_id")[:1])
     )
 
-
-def run_on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    return run
 
 
 class Migration(migrations.Migration):

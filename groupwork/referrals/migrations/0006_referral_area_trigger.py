@@ -8,6 +8,8 @@ rolling upgrades; the model fills the area there.
 
 from django.db import migrations
 
+from groupwork.core.migration_steps import run_on_postgresql
+
 INSTALL = """
 CREATE OR REPLACE FUNCTION referrals_referral_take_mans_area() RETURNS trigger AS $$
 BEGIN
@@ -27,16 +29,6 @@ REMOVE = """
 DROP TRIGGER IF EXISTS referrals_referral_takes_mans_area ON referrals_referral;
 DROP FUNCTION IF EXISTS referrals_referral_take_mans_area();
 """
-
-
-def run_on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            with schema_editor.connection.cursor() as cursor:
-                cursor.execute(sql)
-
-    return run
-
 
 install = run_on_postgresql(INSTALL)
 remove = run_on_postgresql(REMOVE)
