@@ -9,7 +9,8 @@ Three steps per area, so that no more than one area is ever held in memory:
   (Induction, then the longer-term and relapse prevention rolling groups), with a seat free
   for every week he is in a group, and works out his status from where that leaves him today;
 - `_AreaWriter` writes the area in one transaction, the big tables in batches (COPY on
-  PostgreSQL, INSERT elsewhere), with registers, absences, enforcement items and audit rows.
+  PostgreSQL, INSERT elsewhere), with registers, absences, enforcement items, the text
+  reminders sent the day before each session and audit rows.
 
 The data cover two years of sessions up to `TODAY` and timetables 12 weeks beyond it: groups
 that finished, groups still running and groups not started yet. Areas are named "Generated
@@ -52,6 +53,8 @@ from groupwork.enforcement.models import ALLOWED_ACTIONS, ActionTaken, Enforceme
 from groupwork.enforcement.policy import advise, load_policy
 from groupwork.groups.models import Group, GroupKind, Membership, Session, SessionFacilitator
 from groupwork.groups.timetable import PlannedSession, closed_days, plan_module, plan_rolling
+from groupwork.notifications.models import Channel, Message, MessageStatus
+from groupwork.notifications.services import appointment_text, place_for
 from groupwork.organisation.models import Area, Office, Role, Room, Team, User
 from groupwork.participants.models import Participant
 from groupwork.programmes.definition import ProgrammeDefinition, shipped_definition
@@ -99,6 +102,13 @@ JOIN_POINTS_SEARCHED = 12
 REGISTER_SHARE = 0.97  # of past sessions with men in them have their register taken
 ABSENT_SHARE = 0.06
 FAILED_SHARE = 0.02
+# Men who agreed to text reminders: those whose number in the area leaves a remainder below
+# TEXTING_OF in TEXTING_IN. One in WRONG_NUMBER_EVERY of them gave a number that is no mobile.
+TEXTING_OF, TEXTING_IN = 3, 5
+WRONG_NUMBER_EVERY = 41
+WRONG_NUMBER = "Refused: 400 - Not a UK mobile number"
+REMINDER_QUEUED_AT = datetime.time(18, 0)  # the day before, by the daily job
+REMINDER_SENT_AFTER = datetime.timedelta(minutes=2)
 ABSENCE_DECIDED_AFTER = datetime.timedelta(days=14)
 ENFORCEMENT_DECIDED_AFTER = datetime.timedelta(days=21)
 MEN_PER_OFFICER = 60
@@ -752,6 +762,15 @@ class _Ids:
         return value
 
 
+def phone_of(man: int) -> str:
+    return f"07700 900{man % 1000:03d}"  # Ofcom's range reserved for drama
+
+
+def texting(man: int) -> bool:
+    """Whether the area's man number `man` agreed to text reminders."""
+    return man % TEXTING_IN < TEXTING_OF
+
+
 def _at(day: datetime.date, at: datetime.time) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, at))
 
@@ -789,11 +808,12 @@ class _AreaWriter:
         self.ids = ids
         self.rng = seeded(seed, "registers", spec.number)
         self.uuids = seeded(seed, "ids", spec.number)
+        self.provider = seeded(seed, "messages", spec.number)  # the text service's references
         self.written = written
         self.tables: dict[str, _Table] = {}
         self.failures: list[tuple[int, int, datetime.date, str]] = []
         self.counts: Counter[str] = Counter()
-        self.made: dict[tuple[int, Action], AuditEvent] = {}
+        self.made: dict[tuple[int | None, Action], AuditEvent] = {}
         self.audit = self.table(
             AuditEvent,
             "at",
@@ -846,7 +866,7 @@ class _AreaWriter:
     def event(  # noqa: PLR0913  (an audit row's parts, by name)
         self,
         *,
-        actor: User,
+        actor: User | None,
         action: Action,
         at: datetime.datetime,
         subject: type[models.Model],
@@ -859,8 +879,8 @@ class _AreaWriter:
         """An audit row as the app builds it (`build_event`: the actor's area, the subject's
         label and key, empty values as {}), dated when it happened. `build_event` runs once per
         actor and action; a model instance for each of millions of rows would cost more than
-        the rest of the row."""
-        key = (actor.pk, action)
+        the rest of the row. No actor is the system itself (the daily job, the sender)."""
+        key = (actor.pk if actor else None, action)
         made = self.made.get(key)
         if made is None:
             made = self.made[key] = build_event(acting_user=actor, action=action)
@@ -893,6 +913,7 @@ class _AreaWriter:
             "attendances": Attendance,
             "absences": Absence,
             "enforcement items": EnforcementItem,
+            "messages": Message,
             "audit events": AuditEvent,
         }
         for name, model in labels.items():
@@ -912,6 +933,7 @@ class _AreaWriter:
             name=f"{spec.town} Probation Office",
             slug=f"{spec.slug}-office",
             town=spec.town,
+            phone=f"01632 960{spec.number:03d}",  # Ofcom's range reserved for drama
             is_staff_office=True,
         )
         self.centres = Office.objects.bulk_create(
@@ -920,6 +942,7 @@ class _AreaWriter:
                 name=f"{spec.town} Group Centre {n + 1}",
                 slug=f"{spec.slug}-centre-{n + 1}",
                 town=spec.town,
+                phone=f"01632 961{(spec.number * 10 + n) % 1000:03d}",
                 is_group_centre=True,
             )
             for n in range(spec.centres)
@@ -927,6 +950,7 @@ class _AreaWriter:
         self.rooms = Room.objects.bulk_create(
             Room(centre=centre, name="Group room") for centre in self.centres
         )
+        self.reminder_places = [place_for(centre) for centre in self.centres]
         self.staff = self._staff()
 
     def _staff(self) -> _Staff:
@@ -1047,6 +1071,7 @@ class _AreaWriter:
             "address",
             "available_daytime",
             "available_evening",
+            "consents_to_texts",
             "created_at",
             "updated_at",
         )
@@ -1089,10 +1114,11 @@ class _AreaWriter:
                 man.first_name,
                 man.last_name,
                 man.date_of_birth,
-                f"07700 900{m % 1000:03d}",  # Ofcom's range reserved for drama
+                phone_of(m),
                 man.address,
                 not man.evening,
                 man.evening or m % 3 == 0,
+                texting(m),
                 created,
                 created,
             )
@@ -1229,6 +1255,7 @@ class _AreaWriter:
                 )
                 for person in pair:
                     staffing.add(session, person.pk)
+                self.remind(session, item, here, self.spec.groups[n].centre)
                 if taken_at is None:
                     continue
                 facilitator = pair[item.number % 2]
@@ -1243,6 +1270,81 @@ class _AreaWriter:
                 )
                 for stint in here:
                     self.mark(session, item, stint.man, facilitator, taken_at)
+
+    def remind(self, session: int, item: PlannedSession, here: list[Stint], centre: int) -> None:
+        """The text the day before the session to each man there who agreed to texts: queued
+        by the daily job and sent (`notifications.reminders`), or refused for a wrong number."""
+        messages = self.table(
+            Message,
+            "id",
+            "participant",
+            "area",
+            "channel",
+            "to",
+            "kind",
+            "key",
+            "body",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "send_before",
+            "last_error",
+            "provider_reference",
+            "created_at",
+            "sent_at",
+        )
+        starts = _at(item.date, item.starts)
+        queued = _at(item.date - datetime.timedelta(days=1), REMINDER_QUEUED_AT)
+        sent = queued + REMINDER_SENT_AFTER
+        body = appointment_text(
+            when=starts, place=self.reminder_places[centre], phone=self.centres[centre].phone
+        )
+        for stint in here:
+            man = stint.man
+            if not texting(man):
+                continue
+            refused = man % WRONG_NUMBER_EVERY == 0
+            reference = "" if refused else str(uuid.UUID(int=self.provider.getrandbits(128)))
+            participant, referral = self.participant_ids[man], self.referral_ids[man]
+            message = self.ids[Message]()
+            messages.add(
+                message,
+                participant,
+                self.area.pk,
+                Channel.TEXT,
+                phone_of(man),
+                "session_reminder",
+                f"session-{session}-{referral}-{item.date:%Y%m%d}:{Channel.TEXT}",
+                body,
+                MessageStatus.FAILED if refused else MessageStatus.SENT,
+                1,
+                queued,
+                starts,
+                WRONG_NUMBER if refused else "",
+                reference,
+                queued,
+                None if refused else sent,
+            )
+            what = {"kind": "session_reminder", "channel": Channel.TEXT}
+            self.event(
+                actor=None,
+                action=Action.MESSAGE_QUEUED,
+                at=queued,
+                subject=Message,
+                subject_id=message,
+                participant=participant,
+                new_values=what,
+            )
+            if not refused:
+                self.event(
+                    actor=None,
+                    action=Action.MESSAGE_SENT,
+                    at=sent,
+                    subject=Message,
+                    subject_id=message,
+                    participant=participant,
+                    detail={**what, "attempts": 1},
+                )
 
     def mark(
         self,
@@ -1427,7 +1529,7 @@ def generate_national(
     total = sizes(scale)
     ids: dict[type[models.Model], _Ids] = {
         model: _Ids(model)
-        for model in (Group, Membership, Session, Attendance, Absence, EnforcementItem)
+        for model in (Group, Membership, Session, Attendance, Absence, EnforcementItem, Message)
     }
     totals: Counter[str] = Counter()
     disable = None if bars is None else not bars

@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
-from django.db.models import Exists, Max, Min, OuterRef, Q
+from django.db.models import Exists, F, Max, Min, OuterRef, Q
+from django.utils import timezone
 
 from groupwork.attendance.models import Absence, Attendance, Register
 from groupwork.audit.models import AuditEvent
@@ -15,11 +16,13 @@ from groupwork.core.national import (
     FIRST_WEEK,
     LAST_WEEK,
     STATUS_WEIGHTS,
+    WRONG_NUMBER,
     generate_national,
     plan_national,
 )
 from groupwork.enforcement.models import EnforcementItem
 from groupwork.groups.models import Group, GroupKind, Membership, Session
+from groupwork.notifications.models import Message, MessageStatus
 from groupwork.organisation.models import Area, Office
 from groupwork.participants.models import Participant
 from groupwork.referrals.models import Referral
@@ -55,7 +58,10 @@ def test_a_tiny_scale_builds_the_expected_counts() -> None:
     assert AuditEvent.objects.filter(action="group_created").count() == 2
     # The counts printed are the rows written.
     assert f"{Attendance.objects.count():,} attendances" in output
-    assert f"{AuditEvent.objects.filter(area=area).count():,} audit events" in output
+    assert f"{Message.objects.filter(area=area).count():,} messages" in output
+    # The system's own events (a reminder queued, sent) belong to no area: to the man's.
+    area_events = AuditEvent.objects.filter(Q(area=area) | Q(area=None, participant__area=area))
+    assert f"{area_events.count():,} audit events" in output
 
 
 def test_the_plan_is_the_same_for_the_same_seed() -> None:
@@ -112,6 +118,11 @@ def snapshot() -> dict[str, Any]:
         ),
         "enforcement": sorted(
             EnforcementItem.objects.values_list(man, "failure_date", "advice", "action_taken")
+        ),
+        "messages": sorted(
+            Message.objects.values_list(
+                "participant__case_reference", "send_before", "status", "provider_reference"
+            )
         ),
         "audit": sorted(
             Counter(AuditEvent.objects.values_list("action", "at", "actor__username")).items()
@@ -228,3 +239,38 @@ def test_a_second_run_refuses() -> None:
     with pytest.raises(CommandError, match="would need"):
         generate("--replace")
     assert Area.objects.filter(slug__startswith="gen-").count() == 1
+
+
+def test_men_who_agreed_to_texts_were_reminded_of_each_session_the_day_before() -> None:
+    generate(scale=SMALL)
+    messages = Message.objects.select_related("participant")
+    assert messages.count() > 1_000
+    assert not messages.filter(participant__consents_to_texts=False).exists()
+    assert not messages.exclude(area=F("participant__area")).exists()
+    assert set(messages.values_list("kind", "channel")) == {("session_reminder", "text")}
+    sent = messages.filter(status=MessageStatus.SENT)
+    refused = messages.filter(status=MessageStatus.FAILED)
+    assert sent.exists() and refused.exists()
+    assert messages.count() == sent.count() + refused.count()
+    assert set(refused.values_list("last_error", flat=True)) == {WRONG_NUMBER}
+    assert not sent.filter(Q(sent_at__isnull=True) | Q(sent_at__gte=F("send_before"))).exists()
+    # Each reminder's appointment is a session he had a place in; each mark of a man who
+    # agreed to texts had its reminder.
+    reminded = set(messages.values_list("participant_id", "send_before"))
+    sessions = {
+        (p, timezone.make_aware(datetime.datetime.combine(day, starts)))
+        for p, day, starts in Attendance.objects.filter(
+            referral__participant__consents_to_texts=True
+        ).values_list("referral__participant_id", "session__date", "session__starts")
+    }
+    assert sessions and sessions <= reminded
+    texting = Participant.objects.filter(consents_to_texts=True).count()
+    assert 0.5 < texting / Participant.objects.count() < 0.7
+    # Written as the daily job and the sender write them: by the system, one row each.
+    events = AuditEvent.objects.filter(actor=None)
+    assert events.filter(action="message_queued").count() == messages.count()
+    assert events.filter(action="message_sent").count() == sent.count()
+    assert not events.filter(
+        action="message_sent",
+        subject_id__in=[str(pk) for pk in refused.values_list("pk", flat=True)],
+    ).exists()
