@@ -11,9 +11,9 @@ from groupwork.core.national import DEFAULT_SEED, FIRST_SLUG, already_generated,
 class Command(BaseCommand):
     help = (
         "Builds a synthetic national data set (fictional areas, centres, men, groups, two years "
-        "of sessions, registers and text reminders), repeatable from --seed. --scale 1.0 gives 12 areas, 40 "
-        "group centres, 50,000 men and 5,000 groups. Writes one area per transaction, with "
-        "progress bars on stderr when it is a terminal."
+        "of sessions, registers and text reminders), repeatable from --seed. --scale 1.0 gives "
+        "12 areas, 40 group centres, 50,000 men and 5,000 groups. Writes one area per "
+        "transaction, with progress bars on stderr when it is a terminal."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
