@@ -129,6 +129,7 @@ def pages(area: str) -> list[Page]:
         Page(f"register view ({men} men)", facilitator.username, register),
         Page(f"register save ({men} men)", facilitator.username, register, method="POST"),
         Page("waiting list", manager.username, "/waiting-list/"),
+        Page("messages (outbox)", manager.username, "/messages/"),
         Page("audit log", chief.username, "/audit/"),
         Page("reports", chief.username, "/reports/"),
     ]

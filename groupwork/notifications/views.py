@@ -15,7 +15,7 @@ from groupwork.audit.models import Action
 from groupwork.audit.services import record_event
 from groupwork.core.access import MESSAGE_READERS, Scope, allow
 from groupwork.core.keyset import keyset_page
-from groupwork.notifications.models import Message, MessageStatus
+from groupwork.notifications.models import UNSENT, Message, MessageStatus
 from groupwork.notifications.sending import STUCK_AFTER
 from groupwork.organisation.models import Role, User
 from groupwork.participants.models import Participant
@@ -58,10 +58,8 @@ def message_list(request: HttpRequest) -> HttpResponse:
     page = keyset_page(
         rows, key=("-created_at", "-pk"), params=request.GET, size=MESSAGES_PAGE_SIZE
     )
-    # Read by the status index: the messages not sent (few, nationally), not the sent ones.
-    unsent = visible.filter(
-        status__in=[MessageStatus.QUEUED, MessageStatus.FAILED, MessageStatus.SENDING]
-    )
+    # Read by the index of the area's unsent messages, not through every message sent.
+    unsent = visible.filter(status__in=UNSENT)
     counts = unsent.aggregate(
         waiting=Count("pk", filter=Q(status=MessageStatus.QUEUED)),
         failed=Count("pk", filter=Q(status=MessageStatus.FAILED)),
