@@ -11,8 +11,8 @@ read.
 This reads the key pages of bench/pages.py in several areas, and the caseload and dashboard
 of each area's first `--officers` offender managers, in a shuffled order, several rounds, in
 one process with the connection pool of production, and prints the distinct statements, how
-many were prepared, how many counts and prepared statements were pushed out, and the time of
-the requests after the first round.
+many were prepared, how many counts and prepared statements were pushed out, how many of the
+executions used a prepared statement, and the time of the requests after the first round.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/groupwork_national \\
         .venv/bin/python bench/prepared.py --areas west-mercia,gen-01,gen-02 --officers 12
@@ -45,7 +45,13 @@ class Watch:
         self.counts: Counter[str] = Counter()
         self.statements: set[Any] = set()
         rotate, add = PrepareManager._rotate, PrepareManager.maybe_add_to_cache
+        get = PrepareManager.get
         watch = self
+
+        def counted_get(manager: PrepareManager, query: Any, prepare: bool | None = None) -> Any:
+            found = get(manager, query, prepare)
+            watch.counts[f"executions {found[0].name}"] += 1
+            return found
 
         def counted_rotate(manager: PrepareManager) -> None:
             if len(manager._counts) > manager.prepared_max:
@@ -60,6 +66,7 @@ class Watch:
                 watch.counts["prepared"] += 1
             return add(manager, query, prep, name)
 
+        PrepareManager.get = counted_get  # type: ignore[method-assign,assignment]
         PrepareManager._rotate = counted_rotate  # type: ignore[method-assign,assignment]
         PrepareManager.maybe_add_to_cache = counted_add  # type: ignore[method-assign,assignment]
 
@@ -125,6 +132,12 @@ def main() -> None:
     print(f"distinct statements: {len(watch.statements)}")
     for name in ("prepared", "counts pushed out", "prepared pushed out (DEALLOCATE)"):
         print(f"{name}: {watch.counts[name]}")
+    runs = {state: watch.counts[f"executions {state}"] for state in ("YES", "SHOULD", "NO")}
+    print(
+        f"executions: {sum(runs.values())}, of a prepared statement {runs['YES']} "
+        f"({runs['YES'] / max(1, sum(runs.values())):.0%}), preparing it {runs['SHOULD']}, "
+        f"planned afresh {runs['NO']}"
+    )
     print(
         f"after the first round: {len(times)} requests, mean {statistics.mean(times):.2f} ms, "
         f"p50 {statistics.median(times):.2f} ms"
