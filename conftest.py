@@ -6,6 +6,11 @@ green run that silently left tests out would hide that. Expected failures
 (xfail) are not skips and are unaffected; `xfail_strict` in pyproject.toml
 makes an unexpected pass fail.
 
+Every test starts on the demo's today (26 November 2026, 10:00 in London) with the clock
+running: the test world's sessions, deadlines and groups are dated around that day, so what a
+test sees does not change with the day it runs. A test that needs another moment moves the
+clock itself (`time_machine.move_to`).
+
 Hypothesis checks rules, not speed: its per-example deadline and its "too slow to generate"
 check are off, so that a busy machine cannot fail a correct rule (speed is measured by the
 benchmarks under bench/).
@@ -13,9 +18,11 @@ benchmarks under bench/).
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Iterator
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -23,6 +30,7 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("groupwork", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile("groupwork")
 
+TEN_IN_THE_MORNING = datetime.time(10, tzinfo=ZoneInfo("Europe/London"))
 _FAIL_ON_SKIP = os.environ.get("GROUPWORK_FAIL_ON_SKIP", "") not in {"", "0", "false", "no"}
 _skipped: dict[str, None] = {}  # node ids in report order, without repeats
 
@@ -51,6 +59,13 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     if _FAIL_ON_SKIP and _skipped and exitstatus == pytest.ExitCode.OK:
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def _the_demos_today(time_machine: Any) -> None:
+    from groupwork.core.demo import TODAY  # noqa: PLC0415  (needs Django set up)
+
+    time_machine.move_to(datetime.datetime.combine(TODAY, TEN_IN_THE_MORNING), tick=True)
 
 
 @pytest.fixture(autouse=True)
