@@ -933,7 +933,7 @@ class _AreaWriter:
             name=f"{spec.town} Probation Office",
             slug=f"{spec.slug}-office",
             town=spec.town,
-            phone=f"01632 960{spec.number:03d}",  # Ofcom's range reserved for drama
+            phone=f"01632 960{spec.number % 500:03d}",  # Ofcom's range reserved for drama
             is_staff_office=True,
         )
         self.centres = Office.objects.bulk_create(
@@ -942,7 +942,7 @@ class _AreaWriter:
                 name=f"{spec.town} Group Centre {n + 1}",
                 slug=f"{spec.slug}-centre-{n + 1}",
                 town=spec.town,
-                phone=f"01632 961{(spec.number * 10 + n) % 1000:03d}",
+                phone=f"01632 960{500 + (spec.number * 10 + n) % 500:03d}",
                 is_group_centre=True,
             )
             for n in range(spec.centres)
