@@ -78,11 +78,19 @@ def post_induction_referrals(
     goes on to a rolling group: they wait for a rolling-group place. `with_centres` reads the
     centres each man can reach, which the allocation needs and the waiting list does not."""
     today = timezone.localdate()
-    # Found from the area's own closed groups: the nation's men on the programme are many.
+    # Found from the area's own closed groups, in a query of their own: within one query,
+    # PostgreSQL's generic plan of the prepared statement (it does not know the area or the
+    # day) walked every man of the area on the programme instead, 4-8 ms more at 10x data.
     finished_groups = Group.objects.filter(
         area_id=user.area_pk, kind=GroupKind.CLOSED, programme=programme
     ).finished(today)
-    finished = Membership.objects.current().filter(group__in=finished_groups).values("referral_id")
+    finished = list(
+        Membership.objects.current()
+        .filter(group__in=finished_groups)
+        .values_list("referral_id", flat=True)
+    )
+    if not finished:
+        return []
     referrals = (
         Referral.objects.visible_to(user)
         .filter(status_id="on_programme", programme=programme, pk__in=finished)
