@@ -106,9 +106,13 @@ FAILED_SHARE = 0.02
 # TEXTING_OF in TEXTING_IN. One in WRONG_NUMBER_EVERY of them gave a number that is no mobile.
 TEXTING_OF, TEXTING_IN = 3, 5
 WRONG_NUMBER_EVERY = 41
-WRONG_NUMBER = "Refused: 400 - Not a UK mobile number"
-REMINDER_QUEUED_AT = datetime.time(18, 0)  # the day before, by the daily job
-REMINDER_SENT_AFTER = datetime.timedelta(minutes=2)
+# As the sender records Notify's refusal ("Refused: " and the client's error).
+WRONG_NUMBER = (
+    "Refused: 400 - [{'error': 'ValidationError', "
+    "'message': 'phone_number Not a UK mobile number'}]"
+)
+REMINDER_QUEUED_AT = datetime.time(6, 0)  # the day before, by the daily job (DAILY_AT)
+REMINDER_SENT_AFTER = datetime.timedelta(minutes=2)  # the sender runs every five minutes
 ABSENCE_DECIDED_AFTER = datetime.timedelta(days=14)
 ENFORCEMENT_DECIDED_AFTER = datetime.timedelta(days=21)
 MEN_PER_OFFICER = 60
@@ -1304,7 +1308,9 @@ class _AreaWriter:
             if not texting(man):
                 continue
             refused = man % WRONG_NUMBER_EVERY == 0
-            reference = "" if refused else str(uuid.UUID(int=self.provider.getrandbits(128)))
+            reference = (
+                "" if refused else str(uuid.UUID(int=self.provider.getrandbits(128), version=4))
+            )
             participant, referral = self.participant_ids[man], self.referral_ids[man]
             message = self.ids[Message]()
             messages.add(
@@ -1318,7 +1324,7 @@ class _AreaWriter:
                 body,
                 MessageStatus.FAILED if refused else MessageStatus.SENT,
                 1,
-                queued,
+                sent,  # the sender's claim moves the next attempt to its own time
                 starts,
                 WRONG_NUMBER if refused else "",
                 reference,

@@ -21,9 +21,9 @@ class MessageStatus(models.TextChoices):
     FAILED = "failed", "Failed: gave up after retries"
 
 
-# Not sent, and not going to be without a person: the outbox counts these for its area. They are
-# a few in a hundred of the messages (a wrong number's reminders stay failed), so they have an
-# index of their own rather than a share of every sent message's.
+# Not sent: waiting, being sent, or failed and left for a person. The outbox counts these for its
+# area. They are a few in a hundred of the messages (a wrong number's reminders stay failed), so
+# they have an index of their own rather than a share of every sent message's.
 UNSENT = (MessageStatus.QUEUED, MessageStatus.SENDING, MessageStatus.FAILED)
 
 

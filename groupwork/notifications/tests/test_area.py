@@ -148,6 +148,9 @@ def test_the_outbox_counts_read_only_the_areas_unsent_messages(
     assert page.context["counts"] == {"waiting": 1, "failed": 1, "stuck": 0}
     counts = [(sql, params) for sql, params in captured if "COUNT(" in sql and "FILTER" in sql]
     assert len(counts) == 1
+    with connection.cursor() as cursor:
+        indexes = connection.introspection.get_constraints(cursor, "notifications_message")
+    assert indexes["notifications_unsent_by_area"]["columns"] == ["area_id"]
     # SQLite takes a partial index only for literal values, not bound ones: the demo database
     # reads its area's messages instead, which is no matter at its size.
     if connection.vendor == "postgresql":
