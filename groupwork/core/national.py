@@ -857,6 +857,25 @@ class _AreaWriter:
             "decided_at",
             "decision_reason",
         )
+        self.messages = self.table(
+            Message,
+            "id",
+            "participant",
+            "area",
+            "channel",
+            "to",
+            "kind",
+            "key",
+            "body",
+            "status",
+            "attempts",
+            "next_attempt_at",
+            "send_before",
+            "last_error",
+            "provider_reference",
+            "created_at",
+            "sent_at",
+        )
 
     def table(self, model: type[models.Model], *names: str) -> _Table:
         key = model._meta.label
@@ -1278,25 +1297,6 @@ class _AreaWriter:
     def remind(self, session: int, item: PlannedSession, here: list[Stint], centre: int) -> None:
         """The text the day before the session to each man there who agreed to texts: queued
         by the daily job and sent (`notifications.reminders`), or refused for a wrong number."""
-        messages = self.table(
-            Message,
-            "id",
-            "participant",
-            "area",
-            "channel",
-            "to",
-            "kind",
-            "key",
-            "body",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "send_before",
-            "last_error",
-            "provider_reference",
-            "created_at",
-            "sent_at",
-        )
         starts = _at(item.date, item.starts)
         queued = _at(item.date - datetime.timedelta(days=1), REMINDER_QUEUED_AT)
         sent = queued + REMINDER_SENT_AFTER
@@ -1313,7 +1313,7 @@ class _AreaWriter:
             )
             participant, referral = self.participant_ids[man], self.referral_ids[man]
             message = self.ids[Message]()
-            messages.add(
+            self.messages.add(
                 message,
                 participant,
                 self.area.pk,
